@@ -1,0 +1,41 @@
+# One-command set-up on a fresh machine with only Python 3.11+ and make.
+#   make lab   - install into .venv if needed, build the student version, open JupyterLab
+#   make test  - install into .venv if needed, run the whole test suite
+# Options: PORT=8888 (JupyterLab port), BROWSER=none (do not open a browser),
+#          PYTHON=python3.12 (interpreter used to create .venv).
+
+PYTHON ?= python3
+VENV   ?= .venv
+PORT   ?= 8888
+BIN    := $(VENV)/bin
+# Re-install whenever the package metadata changes.
+STAMP  := $(VENV)/.installed
+
+.PHONY: lab test install workspace clean-workspace help
+
+help:
+	@echo "make lab     build the student notebooks into workspace/ and open JupyterLab (PORT=, BROWSER=)"
+	@echo "make test    run the whole test suite"
+	@echo "make install create .venv and install the course with its test tools"
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required (try make PYTHON=python3.11)")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+workspace: $(STAMP)
+	$(BIN)/course workspace
+
+lab: workspace
+	$(BIN)/jupyter lab --notebook-dir=workspace --ServerApp.port=$(PORT) \
+	    $(if $(filter none,$(BROWSER)),--no-browser,$(if $(BROWSER),--ServerApp.browser='$(BROWSER)',))
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean-workspace:
+	@echo "workspace/ holds your own answers; delete it by hand if you really mean to."

@@ -1,0 +1,31 @@
+"""nbgrader configuration for the course "Summits and Warheads".
+
+nbgrader reads this file from the directory it runs in, so every `nbgrader ...`
+and `course ...` command is run from the repository root (the course root).
+"""
+
+c = get_config()  # noqa: F821  (provided by traitlets when nbgrader loads this file)
+
+# --- identity and layout --------------------------------------------------------
+c.CourseDirectory.course_id = "summits-and-warheads"
+# The committed, instructor-facing notebooks (with solutions and hidden tests)
+# live in notebooks/<assignment>/, not nbgrader's default source/.
+c.CourseDirectory.source_directory = "notebooks"
+
+# --- execution limits while validating and autograding -----------------------------
+# Every course notebook runs top to bottom in well under 10 s, so a cell that takes
+# 60 s is a runaway student loop: stop it rather than stall a grading batch.
+c.Execute.timeout = 60
+c.Execute.interrupt_on_timeout = True
+# A kernel that dies is not retried: the same code would die again.
+c.Execute.execute_retries = 0
+
+# --- output limits: hostile or careless output must not bloat feedback or the gradebook
+c.LimitOutput.max_lines = 1000
+c.LimitOutput.max_traceback = 100
+
+# --- what students see in place of solutions ---------------------------------------
+c.ClearSolutions.code_stub = {
+    "python": "# YOUR CODE HERE\nraise NotImplementedError()",
+}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"

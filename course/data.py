@@ -122,7 +122,8 @@ def _convert(raw: pd.Series, field: dict, problems: list[str]) -> pd.Series:
             problems.append(f"line {_line(idx)}, column '{name}': {raw[idx]!r} repeats an earlier row")
 
     if "enum" in cons and kind == "string":
-        return pd.Series(pd.Categorical(raw.where(present), categories=cons["enum"]), index=raw.index, name=name)
+        allowed = present & raw.isin(cons["enum"])  # bad cells are already reported above
+        return pd.Series(pd.Categorical(raw.where(allowed), categories=cons["enum"]), index=raw.index, name=name)
     return values
 
 

@@ -1,0 +1,1 @@
+"""The instructor pipeline, built on nbgrader's own commands and gradebook."""

@@ -11,12 +11,13 @@ BIN    := $(VENV)/bin
 # Re-install whenever the package metadata changes.
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab test install workspace clean-workspace help
+.PHONY: lab test bench install workspace clean-workspace help
 
 help:
 	@echo "make lab     build the student notebooks into workspace/ and open JupyterLab (PORT=, BROWSER=)"
 	@echo "make test    run the whole test suite"
 	@echo "make install create .venv and install the course with its test tools"
+	@echo "make bench   run the benchmarks under benchmarks/ (results in benchmarks/results/)"
 
 install: $(STAMP)
 
@@ -36,6 +37,9 @@ lab: workspace
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/widget_latency.py
 
 clean-workspace:
 	@echo "workspace/ holds your own answers; delete it by hand if you really mean to."

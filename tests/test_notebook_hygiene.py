@@ -15,7 +15,8 @@ from nbgrader.nbgraderformat import MetadataValidator
 
 from course.paths import course_root
 
-NOTEBOOKS = sorted(p for p in (course_root() / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+NOTEBOOKS = sorted(p for folder in ("notebooks", "examples") for p in (course_root() / folder).rglob("*.ipynb")
+                   if ".ipynb_checkpoints" not in p.parts)
 IDS = [str(p.relative_to(course_root())) for p in NOTEBOOKS]
 H1 = re.compile(r"^# \S", re.M)
 

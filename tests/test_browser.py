@@ -80,12 +80,19 @@ def test_gallery_runs_and_slider_redraws(jupyterlab):
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.goto(f"{base}/lab/tree/widget-gallery.ipynb?token={token}")
             page.locator(".jp-Notebook").wait_for(timeout=60_000)
-            expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first).to_be_visible(timeout=60_000)
+            # the kernel is connected once the status bar reads "... | Idle"
+            expect(page.locator(".jp-StatusBar-TextItem", has_text="| Idle").first).to_be_visible(timeout=60_000)
             page.locator("li.lm-MenuBar-item", has_text="Run").click()
             page.locator("li.lm-Menu-item[data-command='runmenu:run-all']").click()
+            # execution really started: the first code cell gets an execution count
+            expect(page.locator(".jp-InputArea-prompt", has_text="[1]:").first).to_be_visible(timeout=60_000)
 
             arsenal_figure = page.locator("img[alt^='On ']").first
-            expect(arsenal_figure).to_be_visible(timeout=90_000)
+            try:
+                expect(arsenal_figure).to_be_visible(timeout=90_000)
+            except AssertionError:
+                page.screenshot(path=str(Path(os.environ.get("COURSE_SCREENSHOT_DIR", "/tmp")) / "widget-gallery-failure.png"))
+                raise
             before = arsenal_figure.get_attribute("alt")
             assert before.startswith("On 1 January 1994")
             # every other widget rendered too

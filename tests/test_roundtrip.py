@@ -49,9 +49,17 @@ def _scores(course: Path, assignment: str, student: str) -> dict[tuple[str, str]
         return result
 
 
+def _mistake_rounds(assignment: str) -> list[dict[str, tuple[str, str]]]:
+    """Round k applies the k-th recorded mistake of every exercise that has one:
+    {solution grade_id: (wrong code, test grade_id that must fail)}."""
+    mistakes = MISTAKES.get(assignment, {})
+    rounds = max((len(m) for m in mistakes.values()), default=0)
+    return [{sid: (m[k][1], m[k][2]) for sid, m in mistakes.items() if len(m) > k} for k in range(rounds)]
+
+
 @pytest.fixture(scope="module", params=assignments())
 def graded(request, tmp_path_factory):
-    """Autograde the solution, the blank student version and every recorded mistake once."""
+    """Autograde the solution, the blank student version and the rounds of common mistakes once."""
     assignment = request.param
     course = make_course_copy(tmp_path_factory.mktemp(assignment), [assignment])
     run_nbgrader(course, "generate_assignment", assignment, "--force")
@@ -60,16 +68,18 @@ def graded(request, tmp_path_factory):
     _submit(course, "solution", assignment, source)
     _submit(course, "blank", assignment, release)
     expected_failures = {}
-    for solution_id, mistakes in MISTAKES.get(assignment, {}).items():
-        for label, wrong_code, test_id in mistakes:
-            variant = {name: nbformat.from_dict(nb) for name, nb in source.items()}
+    for k, round_ in enumerate(_mistake_rounds(assignment), start=1):
+        variant = {name: nbformat.from_dict(nb) for name, nb in source.items()}
+        failing = set()
+        for solution_id, (wrong_code, test_id) in round_.items():
             hosts = [name for name, nb in variant.items()
                      if any(c.metadata.get("nbgrader", {}).get("grade_id") == solution_id for c in nb.cells)]
             assert len(hosts) == 1, f"{solution_id} must be in exactly one notebook of {assignment}"
             _solution_cell(variant[hosts[0]], solution_id).source = wrong_code
-            student = f"mistake-{solution_id}-{label}"
-            _submit(course, student, assignment, variant)
-            expected_failures[student] = (hosts[0].removesuffix(".ipynb"), test_id)
+            failing.add((hosts[0].removesuffix(".ipynb"), test_id))
+        student = f"mistakes-{k}"
+        _submit(course, student, assignment, variant)
+        expected_failures[student] = failing
     run_nbgrader(course, "autograde", assignment, "--force", timeout=900)
     return course, assignment, expected_failures
 
@@ -92,14 +102,16 @@ def test_student_version_scores_zero(graded):
 
 
 def test_each_common_mistake_fails_its_test_only(graded):
+    """Does every recorded common mistake score zero on its own test, and cost nothing elsewhere?"""
     course, assignment, expected_failures = graded
     if not expected_failures:
         pytest.skip(f"no common mistakes recorded for {assignment} yet (tests/mistakes.py)")
-    for student, (notebook, test_id) in expected_failures.items():
+    for student, failing in expected_failures.items():
         scores = _scores(course, assignment, student)
-        assert scores[(notebook, test_id)][0] == 0, f"{student} should fail {test_id} but scored {scores[(notebook, test_id)]}"
-        others = {k: v for k, v in scores.items() if k != (notebook, test_id) and v[0] != v[1]}
-        assert not others, f"{student} should lose points only on {test_id}, but also lost {others}"
+        not_caught = {k: scores[k] for k in failing if scores[k][0] != 0}
+        assert not not_caught, f"{student}: these mistakes were not caught: {not_caught}"
+        collateral = {k: v for k, v in scores.items() if k not in failing and v[0] != v[1]}
+        assert not collateral, f"{student}: tests without a mistake lost points: {collateral}"
 
 
 def test_every_exercise_has_a_recorded_mistake(graded):

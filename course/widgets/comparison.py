@@ -101,7 +101,10 @@ def comparison_matrix(namespace: dict | None = None, name: str = "comparison_rat
             result = comparison_summary(ratings)
             summary.value = _summary_html(result)
             if namespace is not None:
-                namespace[name] = {k: v for k, v in ratings.items() if v is not None}
+                kept = {k: v for k, v in ratings.items() if v is not None}
+                namespace[name] = kept
+                summary.value += (f"<p>Recorded for this session. <strong>To keep your ratings when the notebook is "
+                                  f"graded</strong>, the answer cell must contain: <code>{html.escape(f'{name} = {kept!r}')}</code></p>")
         return on_change
 
     for d in DIMENSIONS:

@@ -34,3 +34,10 @@ def assignments() -> list[str]:
         p.name for p in source_dir().iterdir()
         if p.is_dir() and not p.name.startswith(".") and any(p.glob("*.ipynb"))
     )
+
+
+def grading_root() -> Path:
+    """The nbgrader course the instructor commands act on: the current folder when it has an
+    nbgrader_config.py (as with nbgrader itself), otherwise the repository root."""
+    here = Path.cwd()
+    return here.resolve() if (here / "nbgrader_config.py").is_file() else course_root()

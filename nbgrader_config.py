@@ -29,3 +29,12 @@ c.ClearSolutions.code_stub = {
     "python": "# YOUR CODE HERE\nraise NotImplementedError()",
 }
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+
+# --- feedback -------------------------------------------------------------------------
+# Feedback shows each test's message but not the hidden test code: hidden tests stay useful
+# for the next class, and the messages are written to teach without giving answers away.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+    "nbgrader.preprocessors.ClearHiddenTests",
+]

@@ -21,6 +21,68 @@ def _workspace(args: argparse.Namespace) -> int:
     return 0
 
 
+def _root():
+    from course.paths import grading_root
+    return grading_root()
+
+
+def _release(args: argparse.Namespace) -> int:
+    from course.grading.release import release
+
+    folder = release(_root(), args.assignment, args.db, args.exchange)
+    print(f"student version in {folder}" + (" and released to the exchange" if args.exchange else ""))
+    return 0
+
+
+def _collect(args: argparse.Namespace) -> int:
+    from course.grading.collect import collect
+    from course.grading.nbgrader_run import run_nbgrader
+
+    root = _root()
+    if args.source == "exchange":
+        print(run_nbgrader(root, "collect", args.assignment, "--update"), end="")
+        return 0
+    notebooks = sorted(p.name for p in (root / "notebooks" / args.assignment).glob("*.ipynb"))
+    if not notebooks:
+        print(f"no source notebooks for {args.assignment} in {root / 'notebooks'}", file=sys.stderr)
+        return 1
+    report = collect(args.assignment, Path(args.source).resolve(), root, notebooks)
+    for student, files in report.collected.items():
+        print(f"collected  {student}: {', '.join(files)}")
+    for line in report.skipped:
+        print(f"skipped    {line}")
+    print(f"{len(report.collected)} submission(s) in {root / 'submitted'}")
+    return 0
+
+
+def _feedback(args: argparse.Namespace) -> int:
+    from course.grading.release import feedback
+
+    folder = feedback(_root(), args.assignment, args.db)
+    print(f"feedback (hidden tests removed) in {folder}")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from course.grading.export import export_csv
+
+    target = Path(args.output).resolve()
+    rows = export_csv(_root(), target, args.db, args.assignment)
+    print(f"{rows} row(s), one per student and question, in {target}")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from course.grading.report import build_report
+
+    root = _root()
+    target = Path(args.output).resolve() if args.output else root / "reports" / f"{args.assignment}.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(build_report(root, args.assignment, args.db), encoding="utf-8")
+    print(f"report in {target}")
+    return 0
+
+
 def _grade(args: argparse.Namespace) -> int:
     from course.grading.autograde import grade_assignment
     from course.grading.execute import Limits
@@ -56,6 +118,35 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--submission-timeout", type=float, default=300.0, help="seconds per submission in all")
     grade.add_argument("--memory-mb", type=int, default=2048, help="memory limit of each kernel")
     grade.set_defaults(run=_grade)
+
+    release = verbs.add_parser("release", help="generate the student version of ASSIGNMENT (and release it to the exchange)")
+    release.add_argument("assignment")
+    release.add_argument("--exchange", action="store_true", help="also release to the nbgrader exchange")
+    release.add_argument("--db", help="gradebook URL")
+    release.set_defaults(run=_release)
+
+    collect = verbs.add_parser("collect", help="bring submissions into submitted/<student>/ASSIGNMENT")
+    collect.add_argument("assignment")
+    collect.add_argument("--from", dest="source", required=True,
+                         help="a Canvas or Moodle zip, a folder with one subfolder per student, or 'exchange'")
+    collect.set_defaults(run=_collect)
+
+    fb = verbs.add_parser("feedback", help="HTML feedback for every graded submission, hidden tests removed")
+    fb.add_argument("assignment")
+    fb.add_argument("--db", help="gradebook URL")
+    fb.set_defaults(run=_feedback)
+
+    export = verbs.add_parser("export", help="per-question scores as CSV")
+    export.add_argument("--assignment", help="only this assignment")
+    export.add_argument("--output", default="grades.csv")
+    export.add_argument("--db", help="gradebook URL")
+    export.set_defaults(run=_export)
+
+    report = verbs.add_parser("report", help="HTML report: score distribution, item analysis, quiz answers")
+    report.add_argument("assignment")
+    report.add_argument("--output", help="default: reports/ASSIGNMENT.html")
+    report.add_argument("--db", help="gradebook URL")
+    report.set_defaults(run=_report)
     return parser
 
 
@@ -66,6 +157,9 @@ def main(argv: list[str] | None = None) -> int:
     except NbgraderError as exc:
         print(exc, file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ from nbformat import NotebookNode
 from course.grading.execute import Limits, execute, scores
 from course.grading.rebuild import ROLE_WRITTEN, Template, rebuild, role_of
 from course.grading.sandbox import MARKER, full_isolation_available
-from course.paths import data_dir, grading_root
+from course.paths import course_root, data_dir, grading_root
 
 STUDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@-]{0,99}")
 UID_BASE = 61000  # each worker's kernels run as UID_BASE + slot (no passwd entry needed)
@@ -78,6 +78,8 @@ class Job:
 
 def read_notebook(path: Path, limits: Limits) -> NotebookNode:
     """Read a submitted notebook, or raise SubmissionError with a reason an instructor can act on."""
+    if not path.exists() and not path.is_symlink():
+        raise SubmissionError("missing from the submission (links are not followed)")
     if path.is_symlink() or not path.is_file():
         raise SubmissionError("not a regular file")
     size = path.stat().st_size
@@ -179,8 +181,8 @@ def _grade_notebook(workdir: Path, name: str, cells: list[dict], job: Job, uid: 
     outcome = NotebookResult(name)
     try:
         submitted = read_notebook(workdir / name, job.limits)
-    except (SubmissionError, FileNotFoundError) as exc:
-        outcome.problems.append("missing" if isinstance(exc, FileNotFoundError) else str(exc))
+    except SubmissionError as exc:
+        outcome.problems.append(str(exc))
         submitted = nbformat.v4.new_notebook()
     notebook = rebuild(submitted, template)
     report = execute(notebook, workdir, job.limits, uid, job.hide, job.keep)
@@ -224,7 +226,7 @@ def load_templates(root: Path, assignment: str) -> dict[str, list[dict]]:
 def sandbox_paths(root: Path, scratch_root: Path) -> tuple[list[Path], list[Path]]:
     """What the kernel must not see, and what it needs inside those places."""
     hide = [Path("/home"), Path("/root"), Path("/tmp"), Path("/mnt"), Path("/srv"), Path("/opt"), root, scratch_root,
-            Path(tempfile.gettempdir())]
+            Path(tempfile.gettempdir()), course_root()]  # course_root: the repository, with its solutions
     keep = [Path(sys.prefix), Path(sys.base_prefix), Path(__file__).resolve().parents[1], data_dir()]
     keep += [Path(p) for p in sys.path if p and Path(p).is_dir() and ("site-packages" in p or p.startswith(sys.base_prefix))]
     return [h.resolve() for h in hide if h.exists()], sorted({k.resolve() for k in keep})
@@ -287,9 +289,9 @@ def _run_pool(todo: list[Job], jobs: int, results: list, meter, root: Path, assi
     """Grade `todo`; return the jobs that must be retried because a worker process was killed."""
     from course.grading.gradebook import open_gradebook, write_result
 
-    counter = multiprocessing.get_context("fork").Value("i", 0)
+    counter = multiprocessing.get_context("forkserver").Value("i", 0)
     pending = {}
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("forkserver"),
                              initializer=_init_worker, initargs=(counter,)) as pool:
         pending = {pool.submit(grade_submission, job): job for job in todo}
         try:

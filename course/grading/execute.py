@@ -9,6 +9,7 @@ one deliberate difference: text on stderr, such as a warning, does not cost poin
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import sys
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import nbformat
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
-from jupyter_client.manager import KernelManager
+from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
@@ -106,61 +107,86 @@ def execute(notebook: NotebookNode, workdir: Path, limits: Limits, uid: int,
             hide: list[Path], keep: list[Path]) -> ExecutionReport:
     """Run every cell in order in a fresh sandboxed kernel; never raises for the student's faults."""
     report = ExecutionReport(notebook)
+    try:
+        asyncio.run(_execute(notebook, workdir, limits, uid, hide, keep, report))
+    except Exception as exc:  # a kernel that cannot start, a broken connection: never fatal to the batch
+        report.problems.append(f"grading stopped: {type(exc).__name__}: {str(exc)[:300]}")
+    return report
+
+
+async def _execute(notebook, workdir, limits, uid, hide, keep, report) -> None:
     spec = sandbox_spec(workdir, limits, uid, hide, keep)
     transport = "ipc" if full_isolation_available() else "tcp"
-    km = KernelManager(kernel_name="python3", kernel_spec_manager=_SandboxSpecs(spec), transport=transport,
-                       ip=str(workdir / ".kernel") if transport == "ipc" else "127.0.0.1",
-                       connection_file=str(workdir / ".kernel.json"))
-    client = _LimitedClient(notebook, km=km, timeout=int(limits.cell_timeout), allow_errors=True,
+    km = AsyncKernelManager(kernel_name="python3", kernel_spec_manager=_SandboxSpecs(spec), transport=transport,
+                            ip=str(workdir / ".kernel") if transport == "ipc" else "127.0.0.1",
+                            connection_file=str(workdir / ".kernel.json"))
+    # nbclient's own timeout is a backstop; the watchdog below interrupts first.
+    client = _LimitedClient(notebook, km=km, timeout=int(limits.cell_timeout) + 30, allow_errors=True,
                             interrupt_on_timeout=False, record_timing=False, startup_timeout=60,
                             iopub_timeout=5, shutdown_kernel="immediate")
     client.max_output_bytes = limits.max_output_bytes
     started = time.monotonic()
     try:
-        with client.setup_kernel():
+        async with client.async_setup_kernel():
             for index, cell in enumerate(notebook.cells):
                 if cell.cell_type != "code":
                     continue
                 if time.monotonic() - started > limits.submission_timeout:
-                    report.problems.append(f"the submission used up its {limits.submission_timeout:.0f} s; cells from #{index} on did not run")
+                    report.problems.append(f"the submission used up its {limits.submission_timeout:.0f} s; "
+                                           f"cells from #{index} on did not run")
                     break
-                try:
-                    client.execute_cell(cell, index)
+                outcome = await _run_cell(client, km, cell, index, limits.cell_timeout)
+                if outcome == "ok":
                     report.executed_upto = index
-                except CellTimeoutError:
+                elif outcome == "timeout":
                     report.problems.append(f"cell #{index} ran longer than {limits.cell_timeout:.0f} s and was interrupted")
                     cell.outputs.append(nbformat.v4.new_output("error", ename="TimeoutError",
                                                                evalue=f"cell exceeded {limits.cell_timeout:.0f} s", traceback=[]))
                     report.executed_upto = index
-                    if not _responsive(client, km):
+                    if not await _responsive(client, km):
                         report.problems.append("the kernel did not respond after the interrupt; later cells did not run")
                         break
-                except DeadKernelError:
+                else:
                     report.problems.append(f"the kernel died in cell #{index} (crash, memory or process limit)")
                     cell.outputs.append(nbformat.v4.new_output("error", ename="DeadKernelError", evalue="kernel died", traceback=[]))
                     break
-    except Exception as exc:  # a kernel that cannot start, a broken connection: the student's fault or ours, never fatal
-        report.problems.append(f"grading stopped: {type(exc).__name__}: {str(exc)[:300]}")
     finally:
         try:
-            km.shutdown_kernel(now=True)
+            await km.shutdown_kernel(now=True)
         except Exception:
             pass
-    return report
 
 
-def _responsive(client: NotebookClient, km: KernelManager, wait: float = 5.0) -> bool:
-    """After an interrupt, is the kernel back to idle within `wait` seconds?"""
+async def _run_cell(client: NotebookClient, km: AsyncKernelManager, cell: NotebookNode, index: int, timeout: float) -> str:
+    """'ok', 'timeout' or 'dead': a watchdog around nbclient, which can wait forever on a dead kernel."""
+    task = asyncio.ensure_future(client.async_execute_cell(cell, index))
+    deadline = time.monotonic() + timeout
+    while True:
+        done, _ = await asyncio.wait({task}, timeout=0.2)
+        if done:
+            error = task.exception()  # retrieved here, so asyncio does not report it as lost
+            if error is None:
+                return "ok"
+            if isinstance(error, DeadKernelError):
+                return "dead"
+            if isinstance(error, CellTimeoutError):
+                return "timeout"
+            raise error
+        if not await km.is_alive():
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+            return "dead"
+        if time.monotonic() > deadline:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+            return "timeout"
+
+
+async def _responsive(client: NotebookClient, km: AsyncKernelManager, wait: float = 5.0) -> bool:
+    """After an interrupt, does the kernel run a trivial cell within `wait` seconds?"""
     try:
-        km.interrupt_kernel()
-        probe = nbformat.v4.new_code_cell("pass")
-        old = client.timeout
-        client.timeout = int(wait)
-        try:
-            client.execute_cell(probe, 0, store_history=False)
-        finally:
-            client.timeout = old
-        return True
+        await km.interrupt_kernel()
+        return await _run_cell(client, km, nbformat.v4.new_code_cell("pass"), 0, wait) == "ok"
     except Exception:
         return False
 

@@ -16,6 +16,7 @@ them. Here the instructor's template is the authority:
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass
 
 import nbformat
@@ -65,9 +66,20 @@ def _as_text(source) -> str:
     return "".join(source) if isinstance(source, list) else str(source or "")
 
 
+HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?^[ \t]*### END HIDDEN TESTS[ \t]*$\n?", re.M | re.S)
+
+
+def released_text(cell: NotebookNode) -> str:
+    """A test or read-only cell as students received it (hidden tests removed), for matching."""
+    return HIDDEN.sub("", cell.source).strip()
+
+
 def rebuild(submitted: NotebookNode, template: Template) -> NotebookNode:
     """The notebook to execute: the student's answers and extra cells inside the template."""
     by_id = template.by_id
+    # A copy of a test or read-only cell whose metadata was lost (pasted into a new notebook)
+    # is recognised by its text, so it keeps its place.
+    by_text = {released_text(c): gid for gid, c in by_id.items() if role_of(c) in (ROLE_TEST, ROLE_LOCKED)}
     out: list[tuple[str | None, NotebookNode]] = []  # (template grade id or None, cell)
     placed: set[str] = set()
     for cell in submitted.get("cells", []):
@@ -76,6 +88,8 @@ def rebuild(submitted: NotebookNode, template: Template) -> NotebookNode:
             continue
         grade_id = (cell.get("metadata", {}).get("nbgrader") or {}).get("grade_id")
         source = _as_text(cell.get("source", ""))
+        if grade_id not in by_id and HIDDEN.sub("", source).strip() in by_text:
+            grade_id = by_text[HIDDEN.sub("", source).strip()]
         if grade_id in by_id and grade_id not in placed:
             model = by_id[grade_id]
             if role_of(model) in (ROLE_TEST, ROLE_LOCKED):

@@ -1,0 +1,95 @@
+"""`course grade` against stock `nbgrader autograde`: 24 submissions of one module.
+
+Both grade the same submissions (the solution, the blank student version and the recorded
+common mistakes, repeated up to 24) into separate copies of the course; the script checks that
+every automatic score agrees, then reports both wall times and the ratio (target: at least 2x
+faster on a 2-core machine).
+Run: .venv/bin/python benchmarks/autograde_speed.py [--assignment 00-orientation] [--submissions 24]
+Writes benchmarks/results/autograde_speed.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from nbgrader.api import Gradebook
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from course.grading.nbgrader_run import environment_for_tools, run_nbgrader  # noqa: E402
+from tests.mistakes import MISTAKES  # noqa: E402
+
+
+def make_course(where: Path, assignment: str, n: int) -> Path:
+    where.mkdir(parents=True)
+    shutil.copy2(ROOT / "nbgrader_config.py", where)
+    shutil.copytree(ROOT / "notebooks" / assignment, where / "notebooks" / assignment)
+    run_nbgrader(where, "generate_assignment", assignment, "--force")
+    source = {p.name: nbformat.read(p, as_version=4) for p in (where / "notebooks" / assignment).glob("*.ipynb")}
+    release = {p.name: nbformat.read(p, as_version=4) for p in (where / "release" / assignment).glob("*.ipynb")}
+    variants = [source, release]
+    for solution_id, mistakes in MISTAKES.get(assignment, {}).items():
+        for _, code, _ in mistakes:
+            variant = {k: nbformat.from_dict(v) for k, v in source.items()}
+            for nb in variant.values():
+                for cell in nb.cells:
+                    if cell.metadata.get("nbgrader", {}).get("grade_id") == solution_id:
+                        cell.source = code
+            variants.append(variant)
+    for i in range(n):
+        folder = where / "submitted" / f"student{i:02d}" / assignment
+        folder.mkdir(parents=True)
+        for name, nb in variants[i % len(variants)].items():
+            nbformat.write(nb, folder / name)
+    return where
+
+
+def scores(course: Path, assignment: str) -> dict:
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        return {(s.student.id, g.name): g.auto_score for s in gb.find_assignment(assignment).submissions
+                for nb in s.notebooks for g in nb.grades if g.cell.cell_type == "code"}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--assignment", default="00-orientation")
+    parser.add_argument("--submissions", type=int, default=24)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="bench-grade-"))
+    try:
+        stock = make_course(work / "stock", args.assignment, args.submissions)
+        ours = make_course(work / "ours", args.assignment, args.submissions)
+        start = time.perf_counter()
+        run_nbgrader(stock, "autograde", args.assignment, "--force", timeout=3600)
+        stock_seconds = time.perf_counter() - start
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "course.cli", "grade", args.assignment], cwd=ours, check=True,
+                       env=environment_for_tools(), capture_output=True)
+        our_seconds = time.perf_counter() - start
+        a, b = scores(stock, args.assignment), scores(ours, args.assignment)
+        differences = {k: (a.get(k), b.get(k)) for k in set(a) | set(b) if a.get(k) != b.get(k)}
+        result = {"assignment": args.assignment, "submissions": args.submissions, "cpus": os.cpu_count(),
+                  "stock_nbgrader_seconds": round(stock_seconds, 1), "course_grade_seconds": round(our_seconds, 1),
+                  "speedup": round(stock_seconds / our_seconds, 2), "score_differences": len(differences)}
+        print(json.dumps(result, indent=2))
+        if differences:
+            print("differing scores (stock, ours):", dict(list(differences.items())[:10]))
+        out = ROOT / "benchmarks" / "results"
+        out.mkdir(exist_ok=True)
+        (out / "autograde_speed.json").write_text(json.dumps(result, indent=2))
+        return 0 if not differences and result["speedup"] >= 2 else 1
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,260 @@
+"""Hostile and broken submissions: one bad submission never stops the batch, never changes
+another student's grade, never reaches the course files, the gradebook or the network, and
+leaves no process behind. Honest students are not penalised for warnings or extra cells.
+
+Uses a small assignment built here (no pandas), so the 36 cases grade in about a minute.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.server
+import json
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from course.grading.autograde import UID_BASE, grade_assignment
+from course.grading.execute import Limits
+from course.grading.nbgrader_run import run_nbgrader
+from course.grading.sandbox import full_isolation_available
+from course.paths import course_root
+
+pytestmark = pytest.mark.slow
+ASSIGNMENT = "adv"
+TESTS = ("test-answer", "test-double", "test-last")
+
+
+def _cell(kind, source, **meta):
+    cell = nbformat.v4.new_code_cell(source) if kind == "code" else nbformat.v4.new_markdown_cell(source)
+    if meta:
+        cell.metadata["nbgrader"] = {"schema_version": 3, "grade": False, "solution": False, "locked": False, **meta}
+    return cell
+
+
+def source_notebook() -> nbformat.NotebookNode:
+    cells = [
+        _cell("md", "# Adversarial test assignment", grade_id="intro", locked=True),
+        _cell("code", "### BEGIN SOLUTION\nanswer = 42\n### END SOLUTION", grade_id="answer", solution=True),
+        _cell("code", "assert answer == 42", grade_id="test-answer", grade=True, locked=True, points=1),
+        _cell("code", "def double(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION", grade_id="double", solution=True),
+        _cell("code", "assert double(3) == 6\n### BEGIN HIDDEN TESTS\nassert double(-2) == -4\n### END HIDDEN TESTS",
+              grade_id="test-double", grade=True, locked=True, points=1),
+        _cell("md", "### BEGIN SOLUTION\nAn essay.\n### END SOLUTION", grade_id="essay", grade=True, solution=True, points=1),
+        _cell("code", '### BEGIN SOLUTION\nlast = "done"\n### END SOLUTION', grade_id="last", solution=True),
+        _cell("code", 'assert last == "done"', grade_id="test-last", grade=True, locked=True, points=1),
+    ]
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return nb
+
+
+# --- the cases --------------------------------------------------------------------------------------
+
+def with_answer(code: str):
+    """The honest solution, with the answer cell replaced."""
+    def build(nb):
+        nb.cells[1].source = code
+        return nb
+    return build
+
+
+def edit(fn):
+    def build(nb):
+        fn(nb)
+        return nb
+    return build
+
+
+FULL = {"test-answer": 1, "test-double": 1, "test-last": 1}
+ALL_ZERO = {"test-answer": 0, "test-double": 0, "test-last": 0}
+ANSWER_LOST = {"test-answer": 0, "test-double": 1, "test-last": 1}
+
+
+def _strip_all(nb):
+    for c in nb.cells:
+        c.metadata.pop("nbgrader", None)
+
+
+CASES = {
+    # (how to build the submitted file, expected scores or None when only the batch's safety matters, problem text)
+    "truncated-json": ("raw", lambda text: text[: len(text) // 2], ALL_ZERO, "not valid notebook JSON"),
+    "binary-garbage": ("bytes", lambda text: bytes(range(256)) * 50, ALL_ZERO, "not UTF-8"),
+    "empty-file": ("raw", lambda text: "", ALL_ZERO, "not valid notebook JSON"),
+    "json-not-a-notebook": ("raw", lambda text: '{"hello": 1}', ALL_ZERO, "not a notebook"),
+    "future-nbformat": ("raw", lambda text: text.replace('"nbformat": 4', '"nbformat": 5'), ALL_ZERO, "format version"),
+    "utf16": ("bytes", lambda text: text.encode("utf-16"), ALL_ZERO, "not UTF-8"),
+    "huge-file": ("raw", lambda text: text.replace('"metadata": {', '"metadata": {"pad": "' + "x" * 25_000_000 + '", ', 1), ALL_ZERO, "limit"),
+    "utf8-bom-honest": ("bytes", lambda text: b"\xef\xbb\xbf" + text.encode(), FULL, None),
+    "deleted-test-cell": ("nb", edit(lambda nb: nb.cells.pop(4)), FULL, None),
+    "deleted-answer-cell": ("nb", edit(lambda nb: nb.cells.pop(1)), ANSWER_LOST, None),
+    "duplicated-answer-cell": ("nb", edit(lambda nb: nb.cells.insert(2, nbformat.from_dict({**nb.cells[1], "id": "copy-of-answer"}))), FULL, None),
+    "split-answer-cell": ("nb", edit(lambda nb: (setattr(nb.cells[1], "source", "x = 40"),
+                                                 nb.cells.insert(2, nbformat.v4.new_code_cell("answer = x + 2")))), FULL, None),
+    "extra-cells-honest": ("nb", edit(lambda nb: (nb.cells.insert(1, nbformat.v4.new_markdown_cell("my notes")),
+                                                  nb.cells.insert(5, nbformat.v4.new_code_cell("helper = double(10)")))), FULL, None),
+    "forged-test-replaced": ("nb", edit(lambda nb: (setattr(nb.cells[1], "source", "answer = 0"),
+                                                    setattr(nb.cells[2], "source", "pass"),
+                                                    nb.cells[2].metadata["nbgrader"].update(solution=True, grade=False))), ANSWER_LOST, None),
+    "forged-points": ("nb", edit(lambda nb: nb.cells[2].metadata["nbgrader"].update(points=100)), FULL, None),
+    "metadata-stripped": ("nb", edit(_strip_all), FULL, None),
+    "renamed-grade-id": ("nb", edit(lambda nb: nb.cells[4].metadata["nbgrader"].update(grade_id="my-own")), FULL, None),
+    "stderr-warnings-honest": ("nb", edit(lambda nb: setattr(nb.cells[3], "source",
+        "import sys, warnings\ndef double(x):\n    print('debug', file=sys.stderr)\n    warnings.warn('careful')\n    return 2 * x")), FULL, None),
+    "kernel-exit": ("nb", with_answer("import os\nos._exit(1)"), ALL_ZERO, "kernel died"),
+    "segfault": ("nb", with_answer("import ctypes\nctypes.string_at(0)"), ALL_ZERO, "kernel died"),
+    "infinite-loop": ("nb", with_answer("while True:\n    pass\nanswer = 42"), ANSWER_LOST, "interrupted"),
+    "interrupt-ignoring-loop": ("nb", with_answer("while True:\n    try:\n        while True:\n            pass\n    except KeyboardInterrupt:\n        pass"),
+                                ALL_ZERO, "did not respond"),
+    "sleep-forever": ("nb", with_answer("import time\ntime.sleep(10**6)"), ANSWER_LOST, "interrupted"),
+    "memory-bomb": ("nb", with_answer("block = bytearray(16 * 1024**3)\nanswer = 42"), ANSWER_LOST, None),
+    "fork-bomb": ("nb", with_answer("import os, time\nfor _ in range(5000):\n    try:\n        if os.fork() == 0:\n            time.sleep(60)\n            os._exit(0)\n    except OSError:\n        break\nanswer = 42"), None, None),
+    # the sandboxed uid may not signal the namespace's root-owned init: the cell fails, nothing else
+    "kill-parent": ("nb", with_answer("import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\nanswer = 42"), ANSWER_LOST, None),
+    # kill(-1) reaches only the sandbox's own processes (Linux spares the caller): the grader is untouched
+    "kill-everything": ("nb", with_answer("import os, signal\nos.kill(-1, signal.SIGKILL)"), ANSWER_LOST, None),
+    "output-flood": ("nb", with_answer("for i in range(100_000):\n    print('spam ' * 40)\nanswer = 42"), FULL, None),
+    "network": ("nb", with_answer("import urllib.request\nanswer = int(urllib.request.urlopen(URL, timeout=3).read())"), ANSWER_LOST, None),
+    "read-solutions": ("nb", with_answer("answer = 42 if 'answer = 42' in open(SOURCE).read() else 0"), ANSWER_LOST, None),
+    "read-repository-solutions": ("nb", with_answer("answer = 42 if 'BEGIN SOLUTION' in open(REPO_SOURCE).read() else 0"), ANSWER_LOST, None),
+    "read-gradebook": ("nb", with_answer("answer = len(open(GRADEBOOK, 'rb').read())"), ANSWER_LOST, None),
+    "read-other-student": ("nb", with_answer("import glob\nanswer = 42 if glob.glob('../honest-1/*') or glob.glob(SUBMITTED + '/honest-1/*/*') else 0"), ANSWER_LOST, None),
+    "write-course-data": ("nb", with_answer("open(DATA_FILE, 'a').write('hacked')\nanswer = 42"), ANSWER_LOST, None),
+    "background-process": ("nb", with_answer("import subprocess\nsubprocess.Popen(['sleep', '300'], start_new_session=True)\nanswer = 42"), FULL, None),
+    "symlink-notebook": ("symlink", None, ALL_ZERO, "missing"),
+}
+
+
+class _Spy(http.server.BaseHTTPRequestHandler):
+    hits = 0
+
+    def do_GET(self):
+        type(self).hits += 1
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"42")
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    course = tmp_path_factory.mktemp("adversarial-course")
+    shutil.copy2(course_root() / "nbgrader_config.py", course)
+    (course / "notebooks" / ASSIGNMENT).mkdir(parents=True)
+    nbformat.write(source_notebook(), course / "notebooks" / ASSIGNMENT / "adv.ipynb")
+    run_nbgrader(course, "generate_assignment", ASSIGNMENT, "--force")
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), _Spy)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    names = {
+        "URL": f"http://127.0.0.1:{server.server_port}/secret",
+        "SOURCE": str(course / "notebooks" / ASSIGNMENT / "adv.ipynb"),
+        "REPO_SOURCE": str(next((course_root() / "notebooks").glob("*/*.ipynb"))),
+        "GRADEBOOK": str(course / "gradebook.db"),
+        "SUBMITTED": str(course / "submitted"),
+        "DATA_FILE": str(course_root() / "data" / "events.csv"),
+    }
+    honest_text = nbformat.writes(source_notebook())
+    submitted = course / "submitted"
+    for name in ("honest-1", "honest-2"):
+        (submitted / name / ASSIGNMENT).mkdir(parents=True)
+        (submitted / name / ASSIGNMENT / "adv.ipynb").write_text(honest_text)
+    for case, (kind, build, _, _) in CASES.items():
+        folder = submitted / case / ASSIGNMENT
+        folder.mkdir(parents=True)
+        target = folder / "adv.ipynb"
+        if kind == "raw":
+            target.write_text(build(honest_text))
+        elif kind == "bytes":
+            target.write_bytes(build(honest_text))
+        elif kind == "symlink":
+            target.symlink_to("/etc/passwd")
+        else:
+            nb = build(source_notebook())
+            for cell in nb.cells:  # longest names first, so SOURCE does not clobber REPO_SOURCE
+                for key in sorted(names, key=len, reverse=True):
+                    cell.source = cell.source.replace(key, repr(names[key]))
+            nbformat.write(nb, target)
+    (submitted / "timestamp-garbage" / ASSIGNMENT).mkdir(parents=True)
+    (submitted / "timestamp-garbage" / ASSIGNMENT / "adv.ipynb").write_text(honest_text)
+    (submitted / "timestamp-garbage" / ASSIGNMENT / "timestamp.txt").write_text("\x00not a date" * 1000)
+
+    protected = [course / "notebooks", course / "nbgrader_config.py", course_root() / "data", course_root() / "notebooks"]
+    before = _fingerprint(protected)
+    report = grade_assignment(ASSIGNMENT, root=course, jobs=2, progress=False,
+                              limits=Limits(cell_timeout=3, submission_timeout=25, memory_mb=1024, max_processes=64,
+                                            max_notebook_bytes=10_000_000))
+    after = _fingerprint(protected)
+    server.shutdown()
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        scores = {(s.student.id, g.name): g.auto_score for s in gb.find_assignment(ASSIGNMENT).submissions
+                  for nb in s.notebooks for g in nb.grades}
+    return {"course": course, "report": report, "scores": scores, "before": before, "after": after, "spy_hits": _Spy.hits}
+
+
+def _fingerprint(paths):
+    digest = {}
+    for path in paths:
+        for file in ([path] if path.is_file() else sorted(path.rglob("*"))):
+            if file.is_file():
+                digest[str(file)] = hashlib.sha256(file.read_bytes()).hexdigest()
+    return digest
+
+
+def test_the_batch_grades_everyone(batch):
+    graded = {r.student for r in batch["report"].results}
+    assert graded == set(CASES) | {"honest-1", "honest-2", "timestamp-garbage"}
+    assert len(CASES) >= 25
+
+
+def test_honest_students_get_full_marks(batch):
+    for student in ("honest-1", "honest-2", "timestamp-garbage"):
+        assert all(batch["scores"][(student, t)] == 1 for t in TESTS), student
+        assert batch["scores"][(student, "essay")] is None  # awaits manual grading
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_each_case_is_contained(batch, case):
+    _, _, expected, problem = CASES[case]
+    result = next(r for r in batch["report"].results if r.student == case)
+    if expected is not None:
+        got = {t: batch["scores"][(case, t)] for t in TESTS}
+        assert got == expected, f"{case}: {got} != {expected}; problems: {result.all_problems}"
+    if problem:
+        assert any(problem in p for p in result.all_problems), f"{case}: expected a problem mentioning {problem!r}, got {result.all_problems}"
+
+
+def test_course_files_and_data_are_untouched(batch):
+    assert batch["before"] == batch["after"]
+
+
+def test_no_network_request_left_the_sandbox(batch):
+    if not full_isolation_available():
+        pytest.skip("network isolation needs root and util-linux unshare (CI has both)")
+    assert batch["spy_hits"] == 0
+
+
+def test_no_process_is_left_behind(batch):
+    leftovers = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if UID_BASE <= entry.stat().st_uid < UID_BASE + 64:
+                    leftovers.append((entry.name, (entry / "cmdline").read_bytes()[:80]))
+            except OSError:
+                continue
+    assert not leftovers
+
+
+def test_grading_records_why(batch):
+    report = json.loads((batch["course"] / "autograded" / "kernel-exit" / ASSIGNMENT / "grading-report.json").read_text())
+    assert any("kernel died" in p for p in report["problems"])
+    flood = batch["course"] / "autograded" / "output-flood" / ASSIGNMENT / "adv.ipynb"
+    assert flood.stat().st_size < 3_000_000 and "output truncated" in flood.read_text()

@@ -41,6 +41,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/widget_latency.py
 	$(BIN)/python benchmarks/notebook_cost.py
+	$(BIN)/python benchmarks/autograde_speed.py
 
 clean-workspace:
 	@echo "workspace/ holds your own answers; delete it by hand if you really mean to."

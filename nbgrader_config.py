@@ -37,4 +37,6 @@ c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
     "nbgrader.preprocessors.ClearHiddenTests",
+    # tracebacks quote the lines around the error, which can be hidden tests
+    "course.grading.redact.RedactTestTracebacks",
 ]

@@ -12,8 +12,12 @@ from course.paths import course_root
 REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s*(.*?)\s*$")
 
 
+CONDA_NAMES = {"psycopg2-binary": "psycopg2"}  # the same library under its conda-forge name
+
+
 def _normalise(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
+    name = re.sub(r"[-_.]+", "-", name).lower()
+    return CONDA_NAMES.get(name, name)
 
 
 def _split(requirement: str) -> tuple[str, str]:

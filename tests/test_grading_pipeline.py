@@ -1,0 +1,118 @@
+"""The instructor's pipeline end to end, through the `course` command, on a copy of the course:
+release, collect a Canvas download, grade, feedback, export, report. `course grade` must agree
+with stock `nbgrader autograde` on every automatic score."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from course.grading.collect import collect
+from course.grading.nbgrader_run import environment_for_tools, run_nbgrader
+from tests.conftest import make_course_copy
+
+pytestmark = pytest.mark.slow
+A = "00-orientation"
+
+
+def course_cli(course: Path, *args: str) -> str:
+    result = subprocess.run([sys.executable, "-m", "course.cli", *args], cwd=course, capture_output=True, text=True,
+                            env=environment_for_tools(), timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def scores(course: Path) -> dict:
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        return {(s.student.id, g.name): g.auto_score for s in gb.find_assignment(A).submissions
+                for nb in s.notebooks for g in nb.grades}
+
+
+@pytest.fixture(scope="module")
+def pipeline(tmp_path_factory):
+    course = make_course_copy(tmp_path_factory.mktemp("pipeline"), [A])
+    course_cli(course, "release", A)
+    source = nbformat.read(course / "notebooks" / A / f"{A}.ipynb", as_version=4)
+    blank = nbformat.read(course / "release" / A / f"{A}.ipynb", as_version=4)
+    mistaken = nbformat.from_dict(source)
+    for cell in mistaken.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "ex5-answer":
+            cell.source = 'precision_answer = "A"'
+    download = tmp_path_factory.mktemp("lms") / "submissions.zip"
+    with zipfile.ZipFile(download, "w") as zf:
+        zf.writestr(f"doejane_1001_5001_{A}.ipynb", nbformat.writes(source))
+        zf.writestr(f"roeeric_LATE_1002_5002_{A}-1.ipynb", nbformat.writes(blank))
+        zf.writestr(f"kimmin_1003_5003_{A}.ipynb", nbformat.writes(mistaken))
+        zf.writestr("../../escape.ipynb", "{}")
+    collected = course_cli(course, "collect", A, "--from", str(download))
+    stock = tmp_path_factory.mktemp("stock")
+    shutil.copytree(course, stock, dirs_exist_ok=True)
+    graded = course_cli(course, "grade", A, "--jobs", "2")
+    run_nbgrader(stock, "autograde", A, "--force")
+    return {"course": course, "stock": stock, "collected": collected, "graded": graded}
+
+
+def test_collect_reads_the_canvas_download(pipeline):
+    submitted = pipeline["course"] / "submitted"
+    assert sorted(p.name for p in submitted.iterdir()) == ["1001", "1002", "1003"]
+    assert (submitted / "1002" / A / f"{A}.ipynb").is_file()  # "-1" resubmission renamed
+    assert "unsafe path" in pipeline["collected"]
+    assert not (pipeline["course"].parent / "escape.ipynb").exists()
+
+
+def test_grade_reports_and_scores(pipeline):
+    assert "graded 3 submission(s)" in pipeline["graded"] and "no problems" in pipeline["graded"]
+    got = scores(pipeline["course"])
+    assert got[("1001", "ex1-test")] == 2 and got[("1001", "ex6-answer")] is None
+    assert all(v == 0 for (student, _), v in got.items() if student == "1002")
+    assert got[("1003", "ex5-test")] == 0 and got[("1003", "ex4-test")] == 3
+
+
+def test_course_grade_agrees_with_stock_nbgrader(pipeline):
+    ours, stock = scores(pipeline["course"]), scores(pipeline["stock"])
+    assert ours == stock
+
+
+def test_feedback_hides_the_hidden_tests(pipeline):
+    course_cli(pipeline["course"], "feedback", A)
+    for student in ("1001", "1002", "1003"):
+        page = (pipeline["course"] / "feedback" / student / A / f"{A}.html").read_text()
+        assert "BEGIN HIDDEN TESTS" not in page and "_expect_equal" not in page
+        assert "Check that n_korea_2018" in page  # the visible test is shown
+    assert "is not right: a month-precision date" in (pipeline["course"] / "feedback" / "1003" / A / f"{A}.html").read_text()
+
+
+def test_export_has_one_row_per_student_and_question(pipeline):
+    course_cli(pipeline["course"], "export", "--output", "grades.csv")
+    rows = list(csv.DictReader(open(pipeline["course"] / "grades.csv")))
+    assert len(rows) == 3 * 6
+    assert {r["question"] for r in rows} == {"ex1-test", "ex2-test", "ex3-test", "ex4-test", "ex5-test", "ex6-answer"}
+    row = next(r for r in rows if r["student"] == "1003" and r["question"] == "ex5-test")
+    assert float(row["score"]) == 0 and float(row["max_score"]) == 1 and row["kind"] == "auto"
+
+
+def test_report_has_item_analysis_and_quiz_answers(pipeline):
+    course_cli(pipeline["course"], "report", A)
+    page = (pipeline["course"] / "reports" / f"{A}.html").read_text()
+    assert "<img src=\"data:image/png;base64," in page and 'alt="Automatic scores of 3 students' in page
+    assert "discrimination" in page and "Tests every student failed" in page
+    assert "B (right)" in page and ">A<" in page
+
+
+def test_collect_reads_moodle_folders(tmp_path):
+    download = tmp_path / "moodle"
+    (download / "Jane Doe_77_assignsubmission_file_").mkdir(parents=True)
+    (download / "Jane Doe_77_assignsubmission_file_" / "my work.ipynb").write_text("{}")
+    (download / "Bad Link_78_assignsubmission_file_").mkdir()
+    (download / "Bad Link_78_assignsubmission_file_" / "x.ipynb").symlink_to("/etc/passwd")
+    report = collect(A, download, tmp_path / "course", [f"{A}.ipynb"])
+    assert list(report.collected) == ["77"]
+    assert (tmp_path / "course" / "submitted" / "77" / A / f"{A}.ipynb").is_file()

@@ -83,6 +83,27 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check(args: argparse.Namespace) -> int:
+    from course.grading.check import check_notebook, write_html
+
+    notebook = Path(args.notebook)
+    lines, problems, executed = check_notebook(notebook, args.assignment)
+    auto = [line for line in lines if line.kind == "test"]
+    for line in lines:
+        if line.kind == "test":
+            mark = "PASS" if line.earned == line.points else "FAIL"
+            print(f"{mark}  {line.grade_id:<14} {line.earned:g}/{line.points:g}" + (f"  {line.message.splitlines()[0]}" if line.message else ""))
+        else:
+            print(f"TODO  {line.grade_id:<14} {line.points:g} points by rubric: {line.message}")
+    for problem in problems:
+        print(f"note  {problem}")
+    print(f"automatic score: {sum(l.earned for l in auto):g} of {sum(l.points for l in auto):g}")
+    target = notebook.with_name(notebook.stem + "-checked.html")
+    write_html(executed, target)
+    print(f"the checked notebook, with every test's message: {target}")
+    return 0
+
+
 def _grade(args: argparse.Namespace) -> int:
     from course.grading.autograde import grade_assignment
     from course.grading.execute import Limits
@@ -108,6 +129,11 @@ def build_parser() -> argparse.ArgumentParser:
     ws = verbs.add_parser("workspace", help="build the student version of every assignment into workspace/")
     ws.add_argument("--dest", help="workspace folder (default: workspace/ in the course root)")
     ws.set_defaults(run=_workspace)
+
+    check = verbs.add_parser("check", help="self-study: grade your own notebook against the full tests")
+    check.add_argument("notebook", help="e.g. workspace/00-orientation/00-orientation.ipynb")
+    check.add_argument("--assignment", help="the module, if the notebook is not in its module's folder")
+    check.set_defaults(run=_check)
 
     grade = verbs.add_parser("grade", help="autograde every submission under submitted/<student>/ASSIGNMENT, in parallel")
     grade.add_argument("assignment")

@@ -10,8 +10,10 @@ one deliberate difference: text on stderr, such as a warning, does not cost poin
 from __future__ import annotations
 
 import asyncio
+import atexit
 import json
 import os
+import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -86,7 +88,7 @@ def kernel_environment(workdir: Path) -> dict[str, str]:
     keep = {k: os.environ[k] for k in ("PATH", "LANG", "LC_ALL", "TZ") if k in os.environ}
     from course.paths import data_dir
     return keep | {
-        "HOME": str(workdir), "NBGRADER_EXECUTION": "autograde", "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1",
+        "HOME": str(workdir), "TMPDIR": str(workdir), "NBGRADER_EXECUTION": "autograde", "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1",
         "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "COURSE_DATA_DIR": str(data_dir()),
         "PYTHONNOUSERSITE": "1", "JUPYTER_PLATFORM_DIRS": "1", "IPYTHONDIR": str(workdir / ".ipython"),
         "MPLCONFIGDIR": str(workdir / ".matplotlib"),
@@ -127,7 +129,8 @@ async def _execute(notebook, workdir, limits, uid, hide, keep, report) -> None:
     client.max_output_bytes = limits.max_output_bytes
     started = time.monotonic()
     try:
-        async with client.async_setup_kernel():
+        # the kernel's own console output ("To connect another client...") is noise here
+        async with client.async_setup_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
             for index, cell in enumerate(notebook.cells):
                 if cell.cell_type != "code":
                     continue
@@ -155,6 +158,8 @@ async def _execute(notebook, workdir, limits, uid, hide, keep, report) -> None:
             await km.shutdown_kernel(now=True)
         except Exception:
             pass
+        # nbclient registers an exit-time cleanup for this kernel; it is already shut down
+        atexit.unregister(client._cleanup_kernel)
 
 
 async def _run_cell(client: NotebookClient, km: AsyncKernelManager, cell: NotebookNode, index: int, timeout: float) -> str:

@@ -67,6 +67,14 @@ def write_result(gb: Gradebook, root: Path, assignment: str, folder: Path, resul
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
+    graded = {n.name for n in result.notebooks if n.graded_json}
+    # Like nbgrader's autograde, keep the submission's other files (submission_secret.txt, which
+    # `nbgrader release_feedback` needs, data files a student added): regular files only, bounded.
+    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        if path.name in graded or path.name == "timestamp.txt" or path.is_symlink() or not path.is_file():
+            continue
+        if path.stat().st_size <= 5_000_000:
+            shutil.copyfile(path, target / path.name)
     for notebook in result.notebooks:
         if notebook.graded_json:
             (target / notebook.name).write_text(notebook.graded_json, encoding="utf-8")

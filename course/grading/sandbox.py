@@ -58,14 +58,17 @@ def _parse(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
     return parser.parse_args(argv[:split]), argv[split + 1:]
 
 
-def _limit(options: argparse.Namespace) -> None:
+def _limit(options: argparse.Namespace, own_uid: bool = True) -> None:
+    """Resource limits. The process limit counts every process of the uid, so it is set only
+    when the kernel runs under a uid of its own (never on a learner's laptop account)."""
     mb = 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (options.memory_mb * mb, options.memory_mb * mb))
     resource.setrlimit(resource.RLIMIT_FSIZE, (options.max_file_mb * mb, options.max_file_mb * mb))
     resource.setrlimit(resource.RLIMIT_NOFILE, (256, 256))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     resource.setrlimit(resource.RLIMIT_CPU, (options.cpu_seconds, options.cpu_seconds))
-    resource.setrlimit(resource.RLIMIT_NPROC, (options.max_processes, options.max_processes))
+    if own_uid:
+        resource.setrlimit(resource.RLIMIT_NPROC, (options.max_processes, options.max_processes))
 
 
 def _mount(*args: str) -> None:
@@ -138,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     # Fallback without namespaces: limits, a session of its own, the scratch folder as cwd.
     os.setsid()
     os.chdir(options.workdir)
-    _limit(options)
+    _limit(options, own_uid=False)
     os.execvp(kernel[0], kernel)
     return 1  # not reached
 

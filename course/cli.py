@@ -138,7 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     grade = verbs.add_parser("grade", help="autograde every submission under submitted/<student>/ASSIGNMENT, in parallel")
     grade.add_argument("assignment")
     grade.add_argument("--db", help="gradebook URL (default: the course config, else sqlite:///gradebook.db)")
-    grade.add_argument("--jobs", type=int, help="submissions graded at once (default: number of CPUs)")
+    grade.add_argument("--jobs", type=int, help="submissions graded at once (default: number of CPUs + 1)")
     grade.add_argument("--student", action="append", help="grade only this student (repeatable)")
     grade.add_argument("--cell-timeout", type=float, default=60.0, help="seconds per cell before it is interrupted")
     grade.add_argument("--submission-timeout", type=float, default=300.0, help="seconds per submission in all")

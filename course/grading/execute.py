@@ -27,7 +27,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 
 from course.grading.rebuild import ROLE_TEST, role_of
-from course.grading.sandbox import full_isolation_available
+from course.grading.sandbox import UNSHARE, full_isolation_available
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,10 @@ def kernel_environment(workdir: Path) -> dict[str, str]:
 
 
 def sandbox_spec(workdir: Path, limits: Limits, uid: int, hide: list[Path], keep: list[Path]) -> KernelSpec:
-    argv = [sys.executable, "-m", "course.grading.sandbox", "--workdir", str(workdir), "--uid", str(uid),
+    # With namespaces, call unshare directly (one Python start-up fewer per kernel).
+    launcher = [*UNSHARE, sys.executable, "-m", "course.grading.sandbox", "--inner"] if full_isolation_available() \
+        else [sys.executable, "-m", "course.grading.sandbox"]
+    argv = [*launcher, "--workdir", str(workdir), "--uid", str(uid),
             "--memory-mb", str(limits.memory_mb), "--max-processes", str(limits.max_processes),
             "--cpu-seconds", str(int(limits.submission_timeout) + 30)]
     argv += [a for h in hide for a in ("--hide", str(h))] + [a for k in keep for a in ("--keep", str(k))]

@@ -25,15 +25,18 @@ time, no core dumps.
 from __future__ import annotations
 
 import argparse
+import ctypes
+import ctypes.util
 import os
 import resource
 import shutil
 import signal
-import subprocess
 import sys
 from pathlib import Path
 
 MARKER = "COURSE_GRADING_SANDBOX"
+# New network, mount and PID namespaces; the kernel's whole process tree ends with it.
+UNSHARE = ["unshare", "--net", "--mount", "--pid", "--fork", "--mount-proc", "--kill-child"]
 
 
 def full_isolation_available() -> bool:
@@ -71,13 +74,24 @@ def _limit(options: argparse.Namespace, own_uid: bool = True) -> None:
         resource.setrlimit(resource.RLIMIT_NPROC, (options.max_processes, options.max_processes))
 
 
-def _mount(*args: str) -> None:
-    subprocess.run(["mount", *args], check=True, capture_output=True)
+MS_RDONLY, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 32, 4096, 16384, 1 << 18
+_libc = None
+
+
+def _mount(source: str | None, target: str, fstype: str | None = None, flags: int = 0, data: str | None = None) -> None:
+    """mount(2) directly: a `mount` process per call would cost more than the kernel's start-up."""
+    global _libc
+    if _libc is None:
+        _libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    encode = lambda v: v.encode() if v is not None else None  # noqa: E731
+    if _libc.mount(encode(source), encode(target), encode(fstype), ctypes.c_ulong(flags), encode(data)) != 0:
+        error = ctypes.get_errno()
+        raise OSError(error, f"mount {source} on {target}: {os.strerror(error)}")
 
 
 def _build_filesystem(options: argparse.Namespace) -> None:
     """Inside the new mount namespace: hide folders, then re-expose what the kernel needs."""
-    _mount("--make-rprivate", "/")
+    _mount(None, "/", flags=MS_REC | MS_PRIVATE)
     workdir = Path(options.workdir).resolve()
     keeps = {Path(k).resolve() for k in options.keep if Path(k).exists()}
     keeps = [k for k in keeps if not any(other in k.parents for other in keeps)]  # a kept folder shows its subfolders
@@ -85,18 +99,18 @@ def _build_filesystem(options: argparse.Namespace) -> None:
     hidden = {Path(h).resolve() for h in options.hide if Path(h).is_dir()}
     outermost = [h for h in hidden if not any(other in h.parents for other in hidden)]  # /tmp covers /tmp/x
     for folder in outermost:
-        _mount("-t", "tmpfs", "-o", "mode=0755,size=16m", "tmpfs", str(folder))
+        _mount("tmpfs", str(folder), "tmpfs", data="mode=0755,size=16m")
     for path, fd in handles.items():
         path.mkdir(parents=True, exist_ok=True)
-        _mount("--no-canonicalize", "--bind", f"/proc/{os.getpid()}/fd/{fd}", str(path))
+        _mount(f"/proc/self/fd/{fd}", str(path), flags=MS_BIND)
         if path != workdir:
-            _mount("-o", "remount,bind,ro", str(path))
+            _mount(None, str(path), flags=MS_REMOUNT | MS_BIND | MS_RDONLY)
         os.close(fd)
-    # Everything else stays visible but read-only, so nothing outside the scratch folder is writable
-    # (world-writable places such as /var/tmp or /dev/shm could otherwise pass notes between kernels).
+    # Everything else stays visible but read-only to the kernel's uid; world-writable places such
+    # as /var/tmp or /dev/shm could otherwise pass notes between kernels, so they are emptied.
     for shared in ("/var/tmp", "/dev/shm", "/run/lock"):
         if Path(shared).is_dir():
-            _mount("-t", "tmpfs", "-o", "mode=0755,size=1m", "tmpfs", shared)
+            _mount("tmpfs", shared, "tmpfs", data="mode=0755,size=1m")
 
 
 def _drop_privileges(uid: int) -> None:
@@ -136,8 +150,7 @@ def main(argv: list[str] | None = None) -> int:
         _build_filesystem(options)
         return _run_as_init(kernel, options)
     if full_isolation_available():
-        inner = [sys.executable, "-m", "course.grading.sandbox", "--inner", *sys.argv[1:]]
-        os.execvp("unshare", ["unshare", "--net", "--mount", "--pid", "--fork", "--mount-proc", "--kill-child", *inner])
+        os.execvp("unshare", [*UNSHARE, sys.executable, "-m", "course.grading.sandbox", "--inner", *sys.argv[1:]])
     # Fallback without namespaces: limits, a session of its own, the scratch folder as cwd.
     os.setsid()
     os.chdir(options.workdir)

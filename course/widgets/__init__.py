@@ -3,16 +3,26 @@
 Each widget is a factory that returns an ipywidgets container and never calls `display`
 itself (the notebook's last line shows it). Behind each view is a pure model function
 (in `course.analysis` or in the widget's module) that the tests call directly.
+
+Widgets are imported on first use, so a notebook that needs only a quiz does not pay for
+matplotlib and pandas at import time.
 """
 
-from course.widgets.arsenal import arsenal_drawdown
-from course.widgets.channels import channels_view
-from course.widgets.comparison import comparison_matrix
-from course.widgets.cycle import cycle_simulator
-from course.widgets.quiz import multiple_choice, numeric_question, ordering_question
-from course.widgets.timeline import timeline_explorer
+from importlib import import_module
 
-__all__ = [
-    "arsenal_drawdown", "channels_view", "comparison_matrix", "cycle_simulator",
-    "multiple_choice", "numeric_question", "ordering_question", "timeline_explorer",
-]
+_WHERE = {
+    "arsenal_drawdown": "arsenal", "channels_view": "channels", "comparison_matrix": "comparison",
+    "cycle_simulator": "cycle", "multiple_choice": "quiz", "numeric_question": "quiz",
+    "ordering_question": "quiz", "timeline_explorer": "timeline",
+}
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str):
+    if name in _WHERE:
+        return getattr(import_module(f"course.widgets.{_WHERE[name]}"), name)
+    raise AttributeError(f"module 'course.widgets' has no attribute {name!r}")
+
+
+def __dir__():
+    return __all__

@@ -15,10 +15,8 @@ import html
 import io
 
 import matplotlib
-
-matplotlib.use("Agg")  # widgets render off-screen; the notebook shows the PNG
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
+import pandas as pd
+from matplotlib.figure import Figure
 
 OKABE_ITO = {
     "orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
@@ -37,9 +35,11 @@ def new_figure(width: float = 7.5, height: float = 3.2, left: float = 0.12, righ
     Margins are fixed rather than computed by constrained layout, which draws every figure
     twice; a widget redraw must stay well under 100 ms.
     """
-    fig, ax = plt.subplots(figsize=(width, height), dpi=FIG_DPI)
+    # A bare Figure (not pyplot): no global figure registry to leak into, and it renders with
+    # Agg without touching the notebook's own matplotlib backend.
+    fig = Figure(figsize=(width, height), dpi=FIG_DPI)
     fig.subplots_adjust(left=left, right=right, bottom=bottom, top=top)
-    return fig, ax
+    return fig, fig.add_subplot()
 
 
 def figure_html(fig, alt: str, table: pd.DataFrame | None = None, caption: str = "") -> str:
@@ -51,9 +51,8 @@ def figure_html(fig, alt: str, table: pd.DataFrame | None = None, caption: str =
     buffer = io.BytesIO()
     # Unhinted glyphs and light PNG compression save about a third of the redraw time;
     # set only here, so the student's own matplotlib settings are untouched.
-    with plt.rc_context({"text.hinting": "none"}):
+    with matplotlib.rc_context({"text.hinting": "none"}):
         fig.savefig(buffer, format="png", dpi=FIG_DPI, pil_kwargs={"compress_level": 1})
-    plt.close(fig)
     encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
     parts = [f'<figure style="margin:0"><img src="data:image/png;base64,{encoded}" alt="{html.escape(alt, quote=True)}" '
              'style="max-width:100%">']

@@ -21,6 +21,16 @@ SYSTEM_LABELS = {
 CHANNELS = ["summit", "ministerial", "military", "working-level", "envoy", "letter", "statement"]
 
 
+def in_window(table: pd.DataFrame, start=None, end=None) -> pd.Series:
+    """Rows whose `date` lies between `start` and `end`, both included (either may be None)."""
+    keep = pd.Series(True, index=table.index)
+    if start is not None:
+        keep &= table["date"] >= pd.Timestamp(start)
+    if end is not None:
+        keep &= table["date"] <= pd.Timestamp(end)
+    return keep
+
+
 # --- timeline -----------------------------------------------------------------------------
 
 def filter_events(events: pd.DataFrame, start=None, end=None, cases: Iterable[str] | None = None,
@@ -28,11 +38,7 @@ def filter_events(events: pd.DataFrame, start=None, end=None, cases: Iterable[st
                   channel: str | None = None, meetings: pd.DataFrame | None = None) -> pd.DataFrame:
     """Events between `start` and `end` (both included), of the given cases, involving `actor`
     (via event_actors) and carried by a contact of `channel` (via meetings.event_id)."""
-    keep = pd.Series(True, index=events.index)
-    if start is not None:
-        keep &= events["date"] >= pd.Timestamp(start)
-    if end is not None:
-        keep &= events["date"] <= pd.Timestamp(end)
+    keep = in_window(events, start, end)
     if cases is not None:
         keep &= events["case"].astype(str).isin(list(cases))
     if actor not in (None, ANY):
@@ -150,11 +156,7 @@ def channel_counts(meetings: pd.DataFrame, start=None, end=None, formal: bool | 
     `formal=True/False` keeps only formal or informal contacts; cancelled contacts are left out
     unless `include_cancelled`.
     """
-    keep = pd.Series(True, index=meetings.index)
-    if start is not None:
-        keep &= meetings["date"] >= pd.Timestamp(start)
-    if end is not None:
-        keep &= meetings["date"] <= pd.Timestamp(end)
+    keep = in_window(meetings, start, end)
     if formal is not None:
         keep &= meetings["formal"] == formal
     if not include_cancelled:

@@ -123,6 +123,12 @@ def _grade(args: argparse.Namespace) -> int:
     return 0
 
 
+def _with_db(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    parser.add_argument("--db", help="gradebook URL (default: c.CourseDirectory.db_url in nbgrader_config.py, "
+                                     "else sqlite:///gradebook.db)")
+    return parser
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="course", description="Summits and Warheads: course tools.")
     verbs = parser.add_subparsers(dest="verb", required=True)
@@ -135,9 +141,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--assignment", help="the module, if the notebook is not in its module's folder")
     check.set_defaults(run=_check)
 
-    grade = verbs.add_parser("grade", help="autograde every submission under submitted/<student>/ASSIGNMENT, in parallel")
+    grade = _with_db(verbs.add_parser("grade", help="autograde every submission under submitted/<student>/ASSIGNMENT, in parallel"))
     grade.add_argument("assignment")
-    grade.add_argument("--db", help="gradebook URL (default: the course config, else sqlite:///gradebook.db)")
     grade.add_argument("--jobs", type=int, help="submissions graded at once (default: number of CPUs + 1)")
     grade.add_argument("--student", action="append", help="grade only this student (repeatable)")
     grade.add_argument("--cell-timeout", type=float, default=60.0, help="seconds per cell before it is interrupted")
@@ -145,10 +150,9 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--memory-mb", type=int, default=2048, help="memory limit of each kernel")
     grade.set_defaults(run=_grade)
 
-    release = verbs.add_parser("release", help="generate the student version of ASSIGNMENT (and release it to the exchange)")
+    release = _with_db(verbs.add_parser("release", help="generate the student version of ASSIGNMENT (and release it to the exchange)"))
     release.add_argument("assignment")
     release.add_argument("--exchange", action="store_true", help="also release to the nbgrader exchange")
-    release.add_argument("--db", help="gradebook URL")
     release.set_defaults(run=_release)
 
     collect = verbs.add_parser("collect", help="bring submissions into submitted/<student>/ASSIGNMENT")
@@ -157,21 +161,18 @@ def build_parser() -> argparse.ArgumentParser:
                          help="a Canvas or Moodle zip, a folder with one subfolder per student, or 'exchange'")
     collect.set_defaults(run=_collect)
 
-    fb = verbs.add_parser("feedback", help="HTML feedback for every graded submission, hidden tests removed")
+    fb = _with_db(verbs.add_parser("feedback", help="HTML feedback for every graded submission, hidden tests removed"))
     fb.add_argument("assignment")
-    fb.add_argument("--db", help="gradebook URL")
     fb.set_defaults(run=_feedback)
 
-    export = verbs.add_parser("export", help="per-question scores as CSV")
+    export = _with_db(verbs.add_parser("export", help="per-question scores as CSV"))
     export.add_argument("--assignment", help="only this assignment")
     export.add_argument("--output", default="grades.csv")
-    export.add_argument("--db", help="gradebook URL")
     export.set_defaults(run=_export)
 
-    report = verbs.add_parser("report", help="HTML report: score distribution, item analysis, quiz answers")
+    report = _with_db(verbs.add_parser("report", help="HTML report: score distribution, item analysis, quiz answers"))
     report.add_argument("assignment")
     report.add_argument("--output", help="default: reports/ASSIGNMENT.html")
-    report.add_argument("--db", help="gradebook URL")
     report.set_defaults(run=_report)
     return parser
 

@@ -19,7 +19,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from course.grading.autograde import UID_BASE, grade_assignment
+from course.grading.autograde import UID_BLOCK, grade_assignment
 from course.grading.execute import Limits
 from course.grading.nbgrader_run import run_nbgrader
 from course.grading.sandbox import full_isolation_available
@@ -246,7 +246,8 @@ def test_no_process_is_left_behind(batch):
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                if UID_BASE <= entry.stat().st_uid < UID_BASE + 64:
+                base = batch["report"].uid_base
+                if base <= entry.stat().st_uid < base + UID_BLOCK:
                     leftovers.append((entry.name, (entry / "cmdline").read_bytes()[:80]))
             except OSError:
                 continue
@@ -258,3 +259,33 @@ def test_grading_records_why(batch):
     assert any("kernel died" in p for p in report["problems"])
     flood = batch["course"] / "autograded" / "output-flood" / ASSIGNMENT / "adv.ipynb"
     assert flood.stat().st_size < 3_000_000 and "output truncated" in flood.read_text()
+
+
+def test_two_batches_at_once_do_not_interfere(tmp_path):
+    """Two graders on one machine (two courses, or two terminals) must not end each other's kernels."""
+    import subprocess
+    import sys
+
+    from course.grading.nbgrader_run import environment_for_tools
+
+    courses = []
+    for name in ("course-a", "course-b"):
+        course = tmp_path / name
+        course.mkdir()
+        shutil.copy2(course_root() / "nbgrader_config.py", course)
+        (course / "notebooks" / ASSIGNMENT).mkdir(parents=True)
+        nbformat.write(source_notebook(), course / "notebooks" / ASSIGNMENT / "adv.ipynb")
+        run_nbgrader(course, "generate_assignment", ASSIGNMENT, "--force")
+        for student in range(4):
+            folder = course / "submitted" / f"s{student}" / ASSIGNMENT
+            folder.mkdir(parents=True)
+            nbformat.write(source_notebook(), folder / "adv.ipynb")
+        courses.append(course)
+    batches = [subprocess.Popen([sys.executable, "-m", "course.cli", "grade", ASSIGNMENT, "--jobs", "2"], cwd=c,
+                                env=environment_for_tools(), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+               for c in courses]
+    outputs = [b.communicate(timeout=300)[0] for b in batches]
+    for course, output in zip(courses, outputs):
+        assert "no problems" in output, output
+        with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+            assert all(s.score == 3 for s in gb.find_assignment(ASSIGNMENT).submissions)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import random
 import re
 import shutil
 import signal
@@ -34,7 +35,14 @@ from course.grading.sandbox import MARKER, full_isolation_available
 from course.paths import course_root, data_dir, grading_root
 
 STUDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@-]{0,99}")
-UID_BASE = 61000  # each worker's kernels run as UID_BASE + slot (no passwd entry needed)
+UID_BLOCK = 64  # uids per batch: one per worker slot
+
+
+def new_uid_base() -> int:
+    """A block of uids no other grading batch on this machine is using (no passwd entry needed).
+    Random, so two batches at once (two courses, two graders) neither share process limits nor
+    end each other's kernels when they clean up."""
+    return random.SystemRandom().randrange(100_000, 2_000_000_000, UID_BLOCK)
 
 
 class SubmissionError(ValueError):
@@ -64,6 +72,7 @@ class SubmissionResult:
 
 @dataclass
 class Job:
+    uid_base: int
     student: str
     folder: Path
     templates: dict[str, list[dict]]
@@ -155,7 +164,7 @@ def grade_submission(job: Job) -> SubmissionResult:
     """Grade one submission in its own scratch folder. Never raises for the student's faults."""
     started = time.monotonic()
     result = SubmissionResult(job.student)
-    uid = UID_BASE + (_SLOT or 0)
+    uid = job.uid_base + (_SLOT or 0) % UID_BLOCK
     workdir = job.scratch_root / job.student
     try:
         workdir.mkdir(parents=True)
@@ -255,11 +264,12 @@ class BatchReport:
     skipped: list[str]
     seconds: float
     isolation: str
+    uid_base: int
 
 
 def grade_assignment(assignment: str, root: Path | None = None, db_url: str | None = None, jobs: int | None = None,
                      limits: Limits = Limits(), students: list[str] | None = None, progress: bool = True) -> BatchReport:
-    from course.grading.gradebook import open_gradebook, release_checksums, write_result
+    from course.grading.gradebook import open_gradebook, release_checksums
 
     root = (root or grading_root()).resolve()
     started = time.monotonic()
@@ -276,21 +286,23 @@ def grade_assignment(assignment: str, root: Path | None = None, db_url: str | No
     jobs = max(1, min(jobs or (os.cpu_count() or 1) + 1, len(submissions) or 1))
     meter = Progress(len(submissions)) if progress and submissions else None
     results: list[SubmissionResult] = []
-    todo = [Job(s, f, templates, checksums, scratch_root, limits, hide, keep) for s, f in submissions]
+    uid_base = new_uid_base()
+    todo = [Job(uid_base, s, f, templates, checksums, scratch_root, limits, hide, keep) for s, f in submissions]
     try:
-        while todo:
-            todo = _run_pool(todo, jobs, results, meter, root, assignment, db_url)
-            jobs = 1  # after a broken pool, isolate the culprit by grading the rest one at a time
+        with open_gradebook(root, db_url) as gb:
+            while todo:
+                todo = _run_pool(todo, jobs, results, meter, root, assignment, gb)
+                jobs = 1  # after a broken pool, isolate the culprit by grading the rest one at a time
     finally:
         shutil.rmtree(scratch_root, ignore_errors=True)
     isolation = "full (namespaces, no network, hidden course files)" if full_isolation_available() else \
         "partial (resource limits only: run as root with util-linux for full isolation)"
-    return BatchReport(assignment, results, skipped, time.monotonic() - started, isolation)
+    return BatchReport(assignment, results, skipped, time.monotonic() - started, isolation, uid_base)
 
 
-def _run_pool(todo: list[Job], jobs: int, results: list, meter, root: Path, assignment: str, db_url) -> list[Job]:
+def _run_pool(todo: list[Job], jobs: int, results: list, meter, root: Path, assignment: str, gb) -> list[Job]:
     """Grade `todo`; return the jobs that must be retried because a worker process was killed."""
-    from course.grading.gradebook import open_gradebook, write_result
+    from course.grading.gradebook import write_result
 
     counter = multiprocessing.get_context("forkserver").Value("i", 0)
     pending = {}
@@ -301,8 +313,7 @@ def _run_pool(todo: list[Job], jobs: int, results: list, meter, root: Path, assi
             for future in as_completed(pending):
                 job = pending[future]
                 result = future.result()
-                with open_gradebook(root, db_url) as gb:
-                    write_result(gb, root, assignment, job.folder, result)
+                write_result(gb, root, assignment, job.folder, result)
                 results.append(result)
                 if meter:
                     meter.update(result)
@@ -312,8 +323,7 @@ def _run_pool(todo: list[Job], jobs: int, results: list, meter, root: Path, assi
             if len(left) == 1 or jobs == 1:
                 culprit, rest = left[0], left[1:]
                 failed = SubmissionResult(culprit.student, problems=["the submission killed the grading process"])
-                with open_gradebook(root, db_url) as gb:
-                    write_result(gb, root, assignment, culprit.folder, failed)
+                write_result(gb, root, assignment, culprit.folder, failed)
                 results.append(failed)
                 if meter:
                     meter.update(failed)

@@ -17,7 +17,7 @@ from pathlib import Path
 import nbformat
 from nbconvert import HTMLExporter
 
-from course.grading.autograde import UID_BASE, SubmissionError, read_notebook, sandbox_paths
+from course.grading.autograde import SubmissionError, new_uid_base, read_notebook, sandbox_paths
 from course.grading.execute import Limits, execute, scores
 from course.grading.rebuild import ROLE_TEST, ROLE_WRITTEN, Template, rebuild, role_of
 from course.grading.redact import RedactTestTracebacks
@@ -60,10 +60,11 @@ def check_notebook(notebook: Path, assignment: str | None = None, limits: Limits
     try:
         workdir = scratch_root / "work"
         workdir.mkdir()
+        uid = new_uid_base()
         if full_isolation_available():  # the kernel runs as its own uid and writes only here
-            os.chown(workdir, UID_BASE, UID_BASE)
+            os.chown(workdir, uid, uid)
         hide, keep = sandbox_paths(notebook.resolve().parent, scratch_root)
-        report = execute(rebuild(submitted, template), workdir, limits, UID_BASE, hide, keep)
+        report = execute(rebuild(submitted, template), workdir, limits, uid, hide, keep)
     finally:
         shutil.rmtree(scratch_root, ignore_errors=True)
     earned = scores(report)

@@ -31,8 +31,11 @@ $(STAMP): pyproject.toml
 workspace: $(STAMP)
 	$(BIN)/course workspace
 
+# JupyterLab refuses to run as root unless told; containers and CI machines often are root.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
 lab: workspace
-	$(BIN)/jupyter lab --notebook-dir=workspace --ServerApp.port=$(PORT) \
+	$(BIN)/jupyter lab --notebook-dir=workspace --ServerApp.port=$(PORT) $(ALLOW_ROOT) \
 	    $(if $(filter none,$(BROWSER)),--no-browser,$(if $(BROWSER),--ServerApp.browser='$(BROWSER)',))
 
 test: $(STAMP)

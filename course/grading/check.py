@@ -8,7 +8,6 @@ of the checked notebook beside it. Nothing is recorded anywhere.
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -17,11 +16,10 @@ from pathlib import Path
 import nbformat
 from nbconvert import HTMLExporter
 
-from course.grading.autograde import SubmissionError, new_uid_base, read_notebook, sandbox_paths
-from course.grading.execute import Limits, execute, scores
-from course.grading.rebuild import ROLE_TEST, ROLE_WRITTEN, Template, rebuild, role_of
+from course.grading.autograde import Job, SubmissionError, grade_submission, new_uid_base, read_notebook, sandbox_paths
+from course.grading.execute import Limits
+from course.grading.rebuild import ROLE_TEST, ROLE_WRITTEN, role_of
 from course.grading.redact import RedactTestTracebacks
-from course.grading.sandbox import full_isolation_available
 from course.paths import assignments, course_root
 
 
@@ -51,25 +49,27 @@ def find_template(notebook: Path, assignment: str | None = None) -> Path:
 
 def check_notebook(notebook: Path, assignment: str | None = None, limits: Limits = Limits()) -> tuple[list[CheckLine], list[str], nbformat.NotebookNode]:
     template_path = find_template(notebook, assignment)
-    template = Template(template_path.name, nbformat.read(template_path, as_version=4).cells)
     try:
-        submitted = read_notebook(notebook, limits)
+        read_notebook(notebook, limits)  # an unreadable file stops here, with the reason
     except SubmissionError as exc:
         raise SystemExit(f"{notebook}: {exc}") from None
-    scratch_root = Path(tempfile.mkdtemp(prefix="course-check-"))
-    try:
-        workdir = scratch_root / "work"
-        workdir.mkdir()
-        uid = new_uid_base()
-        if full_isolation_available():  # the kernel runs as its own uid and writes only here
-            os.chown(workdir, uid, uid)
+    with tempfile.TemporaryDirectory(prefix="course-check-") as tmp:
+        # The same path as `course grade`: scratch copy, sandboxed kernel, leftover processes ended.
+        submission, scratch_root = Path(tmp) / "submission", Path(tmp) / "scratch"
+        submission.mkdir()
+        scratch_root.mkdir()
+        shutil.copyfile(notebook, submission / template_path.name)
         hide, keep = sandbox_paths(notebook.resolve().parent, scratch_root)
-        report = execute(rebuild(submitted, template), workdir, limits, uid, hide, keep)
-    finally:
-        shutil.rmtree(scratch_root, ignore_errors=True)
-    earned = scores(report)
+        cells = [dict(c) for c in nbformat.read(template_path, as_version=4).cells]
+        job = Job(new_uid_base(), "learner", submission, {template_path.name: cells}, {}, scratch_root, limits, hide, keep)
+        result = grade_submission(job)
+    if not result.notebooks or not result.notebooks[0].graded_json:
+        raise SystemExit(f"{notebook}: {'; '.join(result.all_problems) or 'could not be checked'}")
+    outcome = result.notebooks[0]
+    executed = nbformat.reads(outcome.graded_json, as_version=4)
+    earned = outcome.scores
     lines = []
-    for cell in report.notebook.cells:
+    for cell in executed.cells:
         role = role_of(cell)
         if role == ROLE_TEST:
             gid = cell.metadata["nbgrader"]["grade_id"]
@@ -81,7 +81,7 @@ def check_notebook(notebook: Path, assignment: str | None = None, limits: Limits
             lines.append(CheckLine(cell.metadata["nbgrader"]["grade_id"], "written", float(cell.metadata["nbgrader"]["points"]),
                                    None, "answered: mark it yourself with the rubric under the question" if answered
                                    else "not answered yet"))
-    return lines, report.problems, report.notebook
+    return lines, result.all_problems, executed
 
 
 def write_html(notebook: nbformat.NotebookNode, target: Path) -> None:

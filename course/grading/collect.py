@@ -64,7 +64,7 @@ def _candidates(folder: Path) -> dict[str, list[tuple[str, Path]]]:
             continue
         relative = path.relative_to(folder)
         canvas = CANVAS.match(path.name)
-        moodle = next((MOODLE.match(p) for p in relative.parts[:-1] if MOODLE.match(p)), None)
+        moodle = next(filter(None, (MOODLE.match(p) for p in relative.parts[:-1])), None)
         if canvas:
             student, order = canvas["id"], canvas["submission"].zfill(20)
             path_name = canvas["file"]

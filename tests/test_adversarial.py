@@ -2,7 +2,7 @@
 another student's grade, never reaches the course files, the gradebook or the network, and
 leaves no process behind. Honest students are not penalised for warnings or extra cells.
 
-Uses a small assignment built here (no pandas), so the 36 cases grade in about a minute.
+Uses a small assignment built here (no pandas), so the 39 cases grade in well under a minute.
 """
 
 from __future__ import annotations
@@ -12,7 +12,11 @@ import http.server
 import json
 import os
 import shutil
+import subprocess
+import sys
+import tempfile
 import threading
+import time
 from pathlib import Path
 
 import nbformat
@@ -127,6 +131,15 @@ CASES = {
     "write-course-data": ("nb", with_answer("open(DATA_FILE, 'a').write('hacked')\nanswer = 42"), ANSWER_LOST, None),
     "background-process": ("nb", with_answer("import subprocess\nsubprocess.Popen(['sleep', '300'], start_new_session=True)\nanswer = 42"), FULL, None),
     "symlink-notebook": ("symlink", None, ALL_ZERO, "missing"),
+    # the kernel is forked by the grader's zygote: nothing of the grader may come with it
+    "grader-environment": ("nb", with_answer("import os\nanswer = 0 if {'PYTEST_CURRENT_TEST', 'COURSE_GRADER_SECRET'} & set(os.environ) else 42"),
+                           FULL, None),
+    "inherited-grader-socket": ("nb", with_answer(  # getsockopt(SO_TYPE) on every descriptor: a SEQPACKET one is the zygote's
+        "import ctypes\nlibc, answer = ctypes.CDLL(None), 0\nfor fd in range(3, 256):\n"
+        "    kind, size = ctypes.c_int(0), ctypes.c_uint(4)\n"
+        "    if libc.getsockopt(fd, 1, 3, ctypes.byref(kind), ctypes.byref(size)) == 0 and kind.value == 5:\n"
+        "        answer = 42"), ANSWER_LOST, None),
+    "find-the-zygote": ("nb", with_answer("import glob\nanswer = 42 if glob.glob(ZYGOTES) else 0"), ANSWER_LOST, None),
 }
 
 
@@ -160,6 +173,7 @@ def batch(tmp_path_factory):
         "GRADEBOOK": str(course / "gradebook.db"),
         "SUBMITTED": str(course / "submitted"),
         "DATA_FILE": str(course_root() / "data" / "events.csv"),
+        "ZYGOTES": str(Path(tempfile.gettempdir()) / "course-zygote-*" / "zygote.sock"),
     }
     honest_text = nbformat.writes(source_notebook())
     submitted = course / "submitted"
@@ -188,9 +202,11 @@ def batch(tmp_path_factory):
 
     protected = [course / "notebooks", course / "nbgrader_config.py", course_root() / "data", course_root() / "notebooks"]
     before = _fingerprint(protected)
+    os.environ["COURSE_GRADER_SECRET"] = "the gradebook's password"
     report = grade_assignment(ASSIGNMENT, root=course, jobs=2, progress=False,
                               limits=Limits(cell_timeout=3, submission_timeout=25, memory_mb=1024, max_processes=64,
                                             max_notebook_bytes=10_000_000))
+    del os.environ["COURSE_GRADER_SECRET"]
     after = _fingerprint(protected)
     server.shutdown()
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
@@ -237,7 +253,7 @@ def test_course_files_and_data_are_untouched(batch):
 
 def test_no_network_request_left_the_sandbox(batch):
     if not full_isolation_available():
-        pytest.skip("network isolation needs root and util-linux unshare (CI has both)")
+        pytest.skip("network isolation needs root and a kernel that allows namespaces (CI has both)")
     assert batch["spy_hits"] == 0
 
 
@@ -263,9 +279,6 @@ def test_grading_records_why(batch):
 
 def test_two_batches_at_once_do_not_interfere(tmp_path):
     """Two graders on one machine (two courses, or two terminals) must not end each other's kernels."""
-    import subprocess
-    import sys
-
     from course.grading.nbgrader_run import environment_for_tools
 
     courses = []
@@ -289,3 +302,58 @@ def test_two_batches_at_once_do_not_interfere(tmp_path):
         assert "no problems" in output, output
         with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
             assert all(s.score == 3 for s in gb.find_assignment(ASSIGNMENT).submissions)
+
+
+LIMITS_ONLY = {
+    # student: (answer cell, expected scores)
+    "honest-a": ("answer = 42", FULL),
+    "honest-b": ("answer = 42", FULL),
+    "slow-honest": ("import time\ntime.sleep(3)\nanswer = 42", FULL),  # runs while others are cleaned up
+    "escaping-program": ("import subprocess\nsubprocess.Popen(['sleep', '301'], start_new_session=True)\nanswer = 42", FULL),
+    "escaping-fork": ("import ctypes, os, time\nif os.fork() == 0:\n    os.setsid()\n"
+                      "    ctypes.CDLL(None).prctl(15, b'escaped-fork', 0, 0, 0)\n    time.sleep(302)\n    os._exit(0)\nanswer = 42", FULL),
+    "kernel-exit": ("import os\nos._exit(1)", ALL_ZERO),
+}
+
+
+def test_without_namespaces_students_stay_apart_and_nothing_is_left(tmp_path):
+    """The fallback for graders without root (a JupyterHub pod, a laptop): kernels share the
+    grader's uid, so leftovers are found by session and by the zygote's marker. Cleaning up after
+    one student must not end another student's kernel that is still running."""
+    from course.grading.nbgrader_run import environment_for_tools
+
+    course = tmp_path / "course"
+    course.mkdir()
+    shutil.copy2(course_root() / "nbgrader_config.py", course)
+    (course / "notebooks" / ASSIGNMENT).mkdir(parents=True)
+    nbformat.write(source_notebook(), course / "notebooks" / ASSIGNMENT / "adv.ipynb")
+    run_nbgrader(course, "generate_assignment", ASSIGNMENT, "--force")
+    for student, (answer, _) in LIMITS_ONLY.items():
+        folder = course / "submitted" / student / ASSIGNMENT
+        folder.mkdir(parents=True)
+        nbformat.write(with_answer(answer)(source_notebook()), folder / "adv.ipynb")
+    env = environment_for_tools() | {"COURSE_GRADING_ISOLATION": "limits"}
+    done = subprocess.run([sys.executable, "-m", "course.cli", "grade", ASSIGNMENT, "--jobs", "3", "--cell-timeout", "10"],
+                          cwd=course, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "isolation: partial" in done.stdout
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        scores = {(s.student.id, g.name): g.auto_score for s in gb.find_assignment(ASSIGNMENT).submissions
+                  for nb in s.notebooks for g in nb.grades}
+    for student, (_, expected) in LIMITS_ONLY.items():
+        assert {t: scores[(student, t)] for t in TESTS} == expected, (student, done.stdout)
+    time.sleep(0.5)
+    left = [(p.name, (p / "comm").read_text().strip()) for p in Path("/proc").iterdir() if p.name.isdigit() and _escaped(p)]
+    assert not left, left
+
+
+def _escaped(process: Path) -> bool:
+    """A student's leftover still running (a zombie, already ended and waiting for init to
+    collect it, does not count)."""
+    try:
+        if (process / "stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+            return False
+        return (process / "comm").read_text().strip() == "escaped-fork" or \
+            (process / "cmdline").read_bytes() == b"sleep\x00301\x00"
+    except OSError:
+        return False

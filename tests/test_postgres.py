@@ -11,7 +11,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-import nbformat
 import pytest
 from nbgrader.api import Gradebook
 

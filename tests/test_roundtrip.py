@@ -7,7 +7,6 @@ New assignments under notebooks/ are picked up automatically.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import nbformat

@@ -1,11 +1,12 @@
 """`course grade`: autograde every submission of an assignment, in parallel, safely.
 
 Flow: the parent reads the instructor's templates (notebooks/<assignment>/) and the gradebook,
-finds submitted/<student>/<assignment>/, and hands one submission at a time to a pool of worker
-processes. A worker copies the submission into a scratch folder of its own, reads each notebook
-defensively, rebuilds it around the template (course.grading.rebuild), runs it in a sandboxed
-kernel (course.grading.execute, course.grading.sandbox) and returns scores and the executed
-notebook. Only the parent writes: autograded/<student>/<assignment>/ and the gradebook, one
+finds submitted/<student>/<assignment>/, starts the batch's kernel zygote (course.grading.zygote)
+and hands one submission at a time to a pool of worker processes. A worker copies the submission
+into a scratch folder of its own, reads each notebook defensively, rebuilds it around the template
+(course.grading.rebuild), runs it in a kernel the zygote forks into the sandbox
+(course.grading.execute, .kernel, .sandbox), ends whatever the kernel left running
+(course.grading.leftovers) and returns scores and the executed notebook. Only the parent writes: autograded/<student>/<assignment>/ and the gradebook, one
 submission at a time, so one bad submission can never change another student's grade.
 """
 
@@ -31,7 +32,9 @@ from nbformat import NotebookNode
 
 from course.grading.execute import Limits, execute, scores
 from course.grading.rebuild import ROLE_WRITTEN, Template, rebuild, role_of
-from course.grading.sandbox import MARKER, full_isolation_available
+from course.grading.leftovers import end_processes
+from course.grading.sandbox import full_isolation_available
+from course.grading.zygote import Zygote, ZygoteError, own_zygote, use_shared_zygote
 from course.paths import course_root, data_dir, grading_root
 
 STUDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@-]{0,99}")
@@ -135,30 +138,13 @@ def _copy_submission(source: Path, target: Path, limits: Limits) -> None:
 _SLOT = None
 
 
-def _init_worker(counter) -> None:
+def _init_worker(counter, zygote_address: str | None) -> None:
     global _SLOT
     with counter.get_lock():
         _SLOT = counter.value
         counter.value += 1
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-
-
-def _kill_leftovers(uid: int) -> None:
-    """End every process still running as the sandbox uid, or carrying the sandbox marker."""
-    me, my_uid = os.getpid(), os.getuid()
-    look_for_marker = not full_isolation_available()  # without namespaces, the marker is all we have
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) == me:
-            continue
-        try:
-            owner = entry.stat().st_uid
-            marked = False
-            if look_for_marker and owner == my_uid:
-                marked = f"{MARKER}=1".encode() in (entry / "environ").read_bytes().split(b"\0")
-            if owner == uid or marked:
-                os.kill(int(entry.name), signal.SIGKILL)
-        except (OSError, ValueError):
-            continue
+    use_shared_zygote(zygote_address)
 
 
 def grade_submission(job: Job) -> SubmissionResult:
@@ -167,6 +153,7 @@ def grade_submission(job: Job) -> SubmissionResult:
     result = SubmissionResult(job.student)
     uid = job.uid_base + (_SLOT or 0) % UID_BLOCK
     workdir = job.scratch_root / job.student
+    kernels: list[int] = []
     try:
         workdir.mkdir(parents=True)
         _copy_submission(job.folder, workdir, job.limits)
@@ -174,19 +161,31 @@ def grade_submission(job: Job) -> SubmissionResult:
             for path in [workdir, *workdir.rglob("*")]:
                 os.chown(path, uid, uid)
         for name, cells in job.templates.items():
-            result.notebooks.append(_grade_notebook(workdir, name, cells, job, uid))
+            result.notebooks.append(_grade_notebook(workdir, name, cells, job, uid, kernels))
     except SubmissionError as exc:
         result.problems.append(str(exc))
     except Exception as exc:  # our bug or an unforeseen case: report it, keep the batch going
         result.problems.append(f"grader error: {type(exc).__name__}: {str(exc)[:300]}")
     finally:
-        _kill_leftovers(uid)
+        _end_leftovers(uid, kernels)
         shutil.rmtree(workdir, ignore_errors=True)
     result.seconds = time.monotonic() - started
     return result
 
 
-def _grade_notebook(workdir: Path, name: str, cells: list[dict], job: Job, uid: int) -> NotebookResult:
+def _end_leftovers(uid: int, kernels: list[int]) -> None:
+    """End what the submission's kernels left running (see course.grading.leftovers)."""
+    if full_isolation_available():
+        end_processes(uid=uid)
+        return
+    for kernel in kernels:  # without namespaces a kernel leads a session of its own
+        end_processes(session=kernel)
+    own = own_zygote()
+    if own is not None:  # this process's zygote serves no other kernel: its marker is safe to sweep
+        end_processes(marker=own.marker, spare=frozenset({own.process.pid}))
+
+
+def _grade_notebook(workdir: Path, name: str, cells: list[dict], job: Job, uid: int, kernels: list[int]) -> NotebookResult:
     template = Template(name, [nbformat.from_dict(c) for c in cells])
     outcome = NotebookResult(name)
     try:
@@ -196,6 +195,8 @@ def _grade_notebook(workdir: Path, name: str, cells: list[dict], job: Job, uid: 
         submitted = nbformat.v4.new_notebook()
     notebook = rebuild(submitted, template)
     report = execute(notebook, workdir, job.limits, uid, job.hide, job.keep)
+    if report.kernel_pid:
+        kernels.append(report.kernel_pid)
     outcome.problems.extend(report.problems)
     outcome.scores = scores(report)
     from nbgrader.utils import compute_checksum
@@ -278,37 +279,54 @@ def grade_assignment(assignment: str, root: Path | None = None, db_url: str | No
     with open_gradebook(root, db_url) as gb:
         checksums = release_checksums(gb, assignment, list(templates))
     submissions, skipped = find_submissions(root, assignment, students)
+    # One zygote for the batch: it imports the kernel's libraries while the workers start.
+    shared = Zygote() if submissions else None
     scratch_root = Path(tempfile.mkdtemp(prefix="course-grade-"))
     os.chmod(scratch_root, 0o711)
     hide, keep = sandbox_paths(root, scratch_root)
-    # One worker more than CPUs: each kernel spends part of its start-up waiting (process creation,
-    # namespaces, sockets), which another worker's computation can fill (measured in
-    # benchmarks/autograde_speed.py).
+    # One worker more than CPUs: a worker and its kernel take turns (a message, then a cell), so
+    # an extra worker keeps every CPU busy (measured with benchmarks/autograde_speed.py).
     jobs = max(1, min(jobs or (os.cpu_count() or 1) + 1, len(submissions) or 1))
     meter = Progress(len(submissions)) if progress and submissions else None
     results: list[SubmissionResult] = []
     uid_base = new_uid_base()
     todo = [Job(uid_base, s, f, templates, checksums, scratch_root, limits, hide, keep) for s, f in submissions]
     try:
+        address = None
+        if shared:
+            try:
+                shared.wait_listening()
+                address = shared.address
+            except ZygoteError:
+                pass  # each worker then tries to start its own, and any failure is reported per submission
         with open_gradebook(root, db_url) as gb:
             while todo:
-                todo = _run_pool(todo, jobs, results, meter, root, assignment, gb)
+                todo = _run_pool(todo, jobs, results, meter, root, assignment, gb, address)
                 jobs = 1  # after a broken pool, isolate the culprit by grading the rest one at a time
     finally:
+        if shared:
+            shared.close()  # its kernels end with it
+            if not full_isolation_available():  # and whatever they started in sessions of their own
+                end_processes(marker=shared.marker)
         shutil.rmtree(scratch_root, ignore_errors=True)
     isolation = "full (namespaces, no network, hidden course files)" if full_isolation_available() else \
         "partial (resource limits only: run as root with util-linux for full isolation)"
     return BatchReport(assignment, results, skipped, time.monotonic() - started, isolation, uid_base)
 
 
-def _run_pool(todo: list[Job], jobs: int, results: list, meter, root: Path, assignment: str, gb) -> list[Job]:
+def _run_pool(todo: list[Job], jobs: int, results: list, meter, root: Path, assignment: str, gb,
+              zygote_address: str | None) -> list[Job]:
     """Grade `todo`; return the jobs that must be retried because a worker process was killed."""
     from course.grading.gradebook import write_result
 
-    counter = multiprocessing.get_context("forkserver").Value("i", 0)
+    # forkserver, not fork: the parent holds a gradebook connection that must not be shared.
+    # The server imports this module once, and every worker starts with it already imported.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    counter = context.Value("i", 0)
     pending = {}
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("forkserver"),
-                             initializer=_init_worker, initargs=(counter,)) as pool:
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
+                             initargs=(counter, zygote_address)) as pool:
         pending = {pool.submit(grade_submission, job): job for job in todo}
         try:
             for future in as_completed(pending):

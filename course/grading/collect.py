@@ -67,11 +67,10 @@ def _candidates(folder: Path) -> dict[str, list[tuple[str, Path]]]:
         moodle = next(filter(None, (MOODLE.match(p) for p in relative.parts[:-1])), None)
         if canvas:
             student, order = canvas["id"], canvas["submission"].zfill(20)
-            path_name = canvas["file"]
         elif moodle:
-            student, order, path_name = moodle["id"], "", path.name
+            student, order = moodle["id"], ""
         elif len(relative.parts) >= 2:
-            student, order, path_name = relative.parts[0], "", path.name
+            student, order = relative.parts[0], ""
         else:
             continue
         found.setdefault(student, []).append((order, path))

@@ -12,22 +12,19 @@ from __future__ import annotations
 import asyncio
 import atexit
 import json
-import os
-import subprocess
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
-from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 
+from course.grading.kernel import SandboxLimits, kernel_manager
 from course.grading.rebuild import ROLE_TEST, role_of
-from course.grading.sandbox import UNSHARE, full_isolation_available
+from course.grading.zygote import zygote
 
 
 @dataclass(frozen=True)
@@ -47,6 +44,7 @@ class ExecutionReport:
     notebook: NotebookNode
     problems: list[str] = field(default_factory=list)
     executed_upto: int = -1  # index of the last cell that ran
+    kernel_pid: int | None = None  # the process the zygote forked (without namespaces, the kernel)
 
 
 class _LimitedClient(NotebookClient):
@@ -72,47 +70,12 @@ class _LimitedClient(NotebookClient):
         return super().output(outs, msg, display_id, cell_index)
 
 
-class _SandboxSpecs(KernelSpecManager):
-    """Serves one kernelspec: the python3 kernel wrapped by course.grading.sandbox."""
-
-    def __init__(self, spec: KernelSpec, **kwargs):
-        super().__init__(**kwargs)
-        self._spec = spec
-
-    def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
-        return self._spec
-
-
-def kernel_environment(workdir: Path) -> dict[str, str]:
-    """A clean environment for the kernel: nothing of the instructor's (tokens, database URLs)."""
-    keep = {k: os.environ[k] for k in ("PATH", "LANG", "LC_ALL", "TZ") if k in os.environ}
-    from course.paths import data_dir
-    return keep | {
-        "HOME": str(workdir), "TMPDIR": str(workdir), "NBGRADER_EXECUTION": "autograde", "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1",
-        "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "COURSE_DATA_DIR": str(data_dir()),
-        "PYTHONNOUSERSITE": "1", "JUPYTER_PLATFORM_DIRS": "1", "IPYTHONDIR": str(workdir / ".ipython"),
-        "MPLCONFIGDIR": str(workdir / ".matplotlib"),
-    }
-
-
-def sandbox_spec(workdir: Path, limits: Limits, uid: int, hide: list[Path], keep: list[Path]) -> KernelSpec:
-    # With namespaces, call unshare directly (one Python start-up fewer per kernel).
-    launcher = [*UNSHARE, sys.executable, "-m", "course.grading.sandbox", "--inner"] if full_isolation_available() \
-        else [sys.executable, "-m", "course.grading.sandbox"]
-    argv = [*launcher, "--workdir", str(workdir), "--uid", str(uid),
-            "--memory-mb", str(limits.memory_mb), "--max-processes", str(limits.max_processes),
-            "--cpu-seconds", str(int(limits.submission_timeout) + 30)]
-    argv += [a for h in hide for a in ("--hide", str(h))] + [a for k in keep for a in ("--keep", str(k))]
-    argv += ["--", sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
-    return KernelSpec(argv=argv, display_name="Python 3 (grading sandbox)", language="python",
-                      interrupt_mode="message", env=kernel_environment(workdir))
-
-
 def execute(notebook: NotebookNode, workdir: Path, limits: Limits, uid: int,
             hide: list[Path], keep: list[Path]) -> ExecutionReport:
     """Run every cell in order in a fresh sandboxed kernel; never raises for the student's faults."""
     report = ExecutionReport(notebook)
     try:
+        zygote()  # started (or restarted) here, in the calling thread, before the event loop
         asyncio.run(_execute(notebook, workdir, limits, uid, hide, keep, report))
     except Exception as exc:  # a kernel that cannot start, a broken connection: never fatal to the batch
         report.problems.append(f"grading stopped: {type(exc).__name__}: {str(exc)[:300]}")
@@ -120,11 +83,8 @@ def execute(notebook: NotebookNode, workdir: Path, limits: Limits, uid: int,
 
 
 async def _execute(notebook, workdir, limits, uid, hide, keep, report) -> None:
-    spec = sandbox_spec(workdir, limits, uid, hide, keep)
-    transport = "ipc" if full_isolation_available() else "tcp"
-    km = AsyncKernelManager(kernel_name="python3", kernel_spec_manager=_SandboxSpecs(spec), transport=transport,
-                            ip=str(workdir / ".kernel") if transport == "ipc" else "127.0.0.1",
-                            connection_file=str(workdir / ".kernel.json"))
+    km = kernel_manager(workdir, uid, hide, keep, SandboxLimits(
+        memory_mb=limits.memory_mb, max_processes=limits.max_processes, cpu_seconds=int(limits.submission_timeout) + 30))
     # nbclient's own timeout is a backstop; the watchdog below interrupts first.
     client = _LimitedClient(notebook, km=km, timeout=int(limits.cell_timeout) + 30, allow_errors=True,
                             interrupt_on_timeout=False, record_timing=False, startup_timeout=60,
@@ -132,8 +92,10 @@ async def _execute(notebook, workdir, limits, uid, hide, keep, report) -> None:
     client.max_output_bytes = limits.max_output_bytes
     started = time.monotonic()
     try:
-        # the kernel's own console output ("To connect another client...") is noise here
-        async with client.async_setup_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
+        # cleanup_kc: stop the client's channels and its zmq context too (nbclient keeps them when
+        # it is given a kernel manager, and a worker grading many submissions would run out of files)
+        async with client.async_setup_kernel(cleanup_kc=True):
+            report.kernel_pid = km.provisioner.pid
             for index, cell in enumerate(notebook.cells):
                 if cell.cell_type != "code":
                     continue

@@ -1,9 +1,8 @@
-"""Launch a grading kernel in a sandbox.
+"""Put a freshly forked grading kernel into a sandbox.
 
-Used as a kernelspec's argv: `python -m course.grading.sandbox [options] -- <kernel argv>`.
-
-With root privileges and util-linux `unshare` (a CI machine, a JupyterHub grading container),
-the kernel runs in new network, mount and PID namespaces:
+Called in a child of the zygote (course.grading.zygote), which forks one per submission. With
+root privileges and a kernel that allows namespaces (a CI machine, a JupyterHub grading
+container), the kernel runs in new network, mount and PID namespaces:
 
 - no network at all (a new network namespace has only a loopback that is down; the kernel talks
   to the grader over Unix sockets in its scratch folder);
@@ -15,8 +14,12 @@ the kernel runs in new network, mount and PID namespaces:
   started ends with it;
 - an unprivileged uid of its own, so limits on processes apply to it alone.
 
-Without root it falls back to resource limits, a new session and an environment marker by
-which the grader can find and end leftover processes, and says so.
+The process tree is: the zygote's child ("keeper", outside the namespaces, the process the
+grader watches and kills) -> the namespace's init (pid 1, dies with the keeper) -> the kernel.
+
+Without root (a learner's laptop running `course check`) it falls back to resource limits, a
+new session and an environment marker by which the grader can find and end leftover
+processes, and says so.
 
 Resource limits apply in both modes: address space, processes, file size, open files, CPU
 time, no core dumps.
@@ -24,44 +27,75 @@ time, no core dumps.
 
 from __future__ import annotations
 
-import argparse
 import ctypes
 import ctypes.util
 import os
 import resource
-import shutil
 import signal
+import subprocess
 import sys
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import Callable, NoReturn
 
 MARKER = "COURSE_GRADING_SANDBOX"
-# New network, mount and PID namespaces; the kernel's whole process tree ends with it.
-UNSHARE = ["unshare", "--net", "--mount", "--pid", "--fork", "--mount-proc", "--kill-child"]
+
+CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWNET = 0x00020000, 0x20000000, 0x40000000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
+MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
+PR_SET_PDEATHSIG = 1
 
 
+@dataclass(frozen=True)
+class SandboxOptions:
+    workdir: str
+    uid: int
+    namespaces: bool  # full isolation; decided by the grader (full_isolation_available), which picks the transport to match
+    hide: tuple[str, ...] = ()
+    keep: tuple[str, ...] = ()
+    memory_mb: int = 2048
+    max_processes: int = 256
+    max_file_mb: int = 64
+    cpu_seconds: int = 600
+
+
+@lru_cache(maxsize=1)
+def _libc() -> ctypes.CDLL:
+    return ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+
+
+def _check(result: int, what: str) -> None:
+    if result != 0:
+        error = ctypes.get_errno()
+        raise OSError(error, f"{what}: {os.strerror(error)}")
+
+
+_PROBE = (
+    "import ctypes, ctypes.util, sys\n"
+    "libc = ctypes.CDLL(ctypes.util.find_library('c'), use_errno=True)\n"
+    f"sys.exit(0 if libc.unshare({CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID}) == 0 else 1)\n"
+)
+
+
+ISOLATION_SETTING = "COURSE_GRADING_ISOLATION"  # "limits": resource limits only, even as root
+
+
+@lru_cache(maxsize=1)
 def full_isolation_available() -> bool:
-    """Namespaces need root and util-linux's unshare and mount."""
-    return os.geteuid() == 0 and bool(shutil.which("unshare")) and bool(shutil.which("mount"))
+    """Root, and a kernel (and container runtime) that lets us create the namespaces.
+
+    Probed in a throw-away process, because being root is not enough: an unprivileged Docker
+    container is root without CAP_SYS_ADMIN. COURSE_GRADING_ISOLATION=limits turns namespaces
+    off (to compare, or where the machine's policy forbids them)."""
+    if os.geteuid() != 0 or os.environ.get(ISOLATION_SETTING) == "limits":
+        return False
+    probe = subprocess.run([sys.executable, "-S", "-c", _PROBE], stdin=subprocess.DEVNULL,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30)
+    return probe.returncode == 0
 
 
-def _parse(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
-    if "--" not in argv:
-        raise SystemExit("usage: python -m course.grading.sandbox [options] -- KERNEL ARGV")
-    split = argv.index("--")
-    parser = argparse.ArgumentParser(prog="course.grading.sandbox")
-    parser.add_argument("--workdir", required=True, help="the only writable folder; the kernel starts here")
-    parser.add_argument("--hide", action="append", default=[], help="folders replaced by an empty one")
-    parser.add_argument("--keep", action="append", default=[], help="folders kept visible (read-only) inside hidden ones")
-    parser.add_argument("--uid", type=int, default=65534)
-    parser.add_argument("--memory-mb", type=int, default=2048)
-    parser.add_argument("--max-processes", type=int, default=256)
-    parser.add_argument("--max-file-mb", type=int, default=64)
-    parser.add_argument("--cpu-seconds", type=int, default=600)
-    parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
-    return parser.parse_args(argv[:split]), argv[split + 1:]
-
-
-def _limit(options: argparse.Namespace, own_uid: bool = True) -> None:
+def _limit(options: SandboxOptions, own_uid: bool = True) -> None:
     """Resource limits. The process limit counts every process of the uid, so it is set only
     when the kernel runs under a uid of its own (never on a learner's laptop account)."""
     mb = 1024 * 1024
@@ -74,22 +108,14 @@ def _limit(options: argparse.Namespace, own_uid: bool = True) -> None:
         resource.setrlimit(resource.RLIMIT_NPROC, (options.max_processes, options.max_processes))
 
 
-MS_RDONLY, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 32, 4096, 16384, 1 << 18
-_libc = None
-
-
 def _mount(source: str | None, target: str, fstype: str | None = None, flags: int = 0, data: str | None = None) -> None:
     """mount(2) directly: a `mount` process per call would cost more than the kernel's start-up."""
-    global _libc
-    if _libc is None:
-        _libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
     encode = lambda v: v.encode() if v is not None else None  # noqa: E731
-    if _libc.mount(encode(source), encode(target), encode(fstype), ctypes.c_ulong(flags), encode(data)) != 0:
-        error = ctypes.get_errno()
-        raise OSError(error, f"mount {source} on {target}: {os.strerror(error)}")
+    _check(_libc().mount(encode(source), encode(target), encode(fstype), ctypes.c_ulong(flags), encode(data)),
+           f"mount {source} on {target}")
 
 
-def _build_filesystem(options: argparse.Namespace) -> None:
+def _build_filesystem(options: SandboxOptions) -> None:
     """Inside the new mount namespace: hide folders, then re-expose what the kernel needs."""
     _mount(None, "/", flags=MS_REC | MS_PRIVATE)
     workdir = Path(options.workdir).resolve()
@@ -119,45 +145,63 @@ def _drop_privileges(uid: int) -> None:
     os.setuid(uid)
 
 
-def _run_as_init(kernel: list[str], options: argparse.Namespace) -> int:
-    """PID 1 of the namespace: start the kernel, pass signals on, reap orphans, exit with it."""
-    child = os.fork()
-    if child == 0:
-        os.chdir(options.workdir)
-        if "-f" in kernel:  # the connection file, written 0600 by the grader: the kernel must read it
-            os.chown(kernel[kernel.index("-f") + 1], options.uid, options.uid)
-        _drop_privileges(options.uid)
-        _limit(options)
-        # ipykernel would compare this pid (the grader's, outside the namespace) with its parent
-        # (our init, pid 1) and quit; the namespace already ends the kernel with the grader.
-        os.environ.pop("JPY_PARENT_PID", None)
-        os.execvp(kernel[0], kernel)
-    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, lambda s, _f: os.kill(child, s))
+def _exit_code_of(pid: int) -> int:
+    """Wait for `pid`, reaping any other child on the way (orphans re-parented to an init)."""
     while True:
         try:
-            pid, status = os.wait()
+            reaped, status = os.wait()
         except ChildProcessError:
             return 0
-        if pid == child:
+        if reaped == pid:
             return os.waitstatus_to_exitcode(status) if status else 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    options, kernel = _parse(sys.argv[1:] if argv is None else argv)
-    os.environ[MARKER] = "1"
-    if options.inner:
-        _build_filesystem(options)
-        return _run_as_init(kernel, options)
-    if full_isolation_available():
-        os.execvp("unshare", [*UNSHARE, sys.executable, "-m", "course.grading.sandbox", "--inner", *sys.argv[1:]])
-    # Fallback without namespaces: limits, a session of its own, the scratch folder as cwd.
-    os.setsid()
+def _become_kernel(options: SandboxOptions, connection_file: str, run_kernel: Callable[[], int], own_uid: bool) -> NoReturn:
     os.chdir(options.workdir)
-    _limit(options, own_uid=False)
-    os.execvp(kernel[0], kernel)
-    return 1  # not reached
+    if own_uid:
+        os.chown(connection_file, options.uid, options.uid)  # written 0600 by the grader: the kernel must read it
+        _drop_privileges(options.uid)
+    _limit(options, own_uid=own_uid)
+    os._exit(run_kernel())
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+def _be_init(options: SandboxOptions, connection_file: str, run_kernel: Callable[[], int]) -> NoReturn:
+    """PID 1 of the namespace: dies with the keeper, starts the kernel, passes signals on, reaps."""
+    _check(_libc().prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "prctl")
+    _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)  # this namespace's processes only
+    kernel = os.fork()
+    if kernel == 0:
+        _guarded(lambda: _become_kernel(options, connection_file, run_kernel, own_uid=True))
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, lambda s, _f: os.kill(kernel, s))
+    os._exit(_exit_code_of(kernel))
+
+
+def _guarded(body: Callable[[], NoReturn]) -> NoReturn:
+    """A forked child never returns into the zygote's code, whatever happens."""
+    try:
+        body()
+    except BaseException:
+        pass
+    os._exit(70)
+
+
+def run_sandboxed(options: SandboxOptions, connection_file: str, run_kernel: Callable[[], int],
+                  zygote_pid: int) -> NoReturn:
+    """In the zygote's freshly forked child: isolate, then run the kernel. Never returns."""
+    def keeper() -> NoReturn:
+        # dies with the zygote, which dies with the grader: no kernel outlives its batch
+        _check(_libc().prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "prctl")
+        if os.getppid() != zygote_pid:  # the zygote ended before the line above
+            os._exit(0)
+        if options.namespaces:
+            _check(_libc().unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID), "unshare")
+            _build_filesystem(options)
+            init = os.fork()  # the first child in a new PID namespace is its pid 1
+            if init == 0:
+                _guarded(lambda: _be_init(options, connection_file, run_kernel))
+            os._exit(_exit_code_of(init))
+        # Fallback without namespaces: limits, a session of its own, the scratch folder as cwd.
+        os.setsid()
+        _become_kernel(options, connection_file, run_kernel, own_uid=False)
+    _guarded(keeper)

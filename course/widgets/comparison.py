@@ -109,7 +109,7 @@ def comparison_matrix(namespace: dict | None = None, name: str = "comparison_rat
 
     for d in DIMENSIONS:
         evidence = dimension_evidence(d, events)
-        cells = "".join(f"<td style='vertical-align:top;width:32%'><ul style='margin:0'>"
+        cells = "".join("<td style='vertical-align:top;width:32%'><ul style='margin:0'>"
                         + "".join(f"<li>{html.escape(x)}</li>" for x in evidence[case]) + "</ul></td>"
                         for case in ("korea", "ukraine"))
         table = w.HTML(f"<table><tr><td style='vertical-align:top;width:22%'><strong>{html.escape(d.label)}</strong>"

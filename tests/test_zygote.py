@@ -1,0 +1,194 @@
+"""The kernel zygote: kernels forked from a pre-imported process must behave exactly like freshly
+started ones (nothing carried from one student to the next, nothing of the grader's), never
+outlive the grading, and fail with a clear reason.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import socket
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from course.grading import zygote as zygote_module
+from course.grading.autograde import sandbox_paths
+from course.grading.execute import Limits, execute
+from course.grading.kernel import SandboxLimits, kernel_manager
+from course.grading.sandbox import full_isolation_available
+from course.grading.zygote import Zygote, ZygoteClient, ZygoteError, kernel_environment, stop_zygote, zygote
+
+pytestmark = pytest.mark.slow
+UID = 4_100_000
+
+
+@pytest.fixture
+def scratch(tmp_path):
+    root = tmp_path / "scratch"
+    root.mkdir()
+    os.chmod(root, 0o711)
+    return root
+
+
+def run(scratch: Path, name: str, *sources: str) -> list[str]:
+    """Run `sources` as cells in a fresh grading kernel; the text each cell printed or raised."""
+    workdir = scratch / name
+    workdir.mkdir()
+    if full_isolation_available():
+        os.chown(workdir, UID, UID)
+    hide, keep = sandbox_paths(scratch.parent, scratch)
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
+    report = execute(notebook, workdir, Limits(cell_timeout=20), UID, hide, keep)
+    assert not report.problems, report.problems
+    return ["".join(_text(o) for o in cell.outputs) for cell in report.notebook.cells]
+
+
+def _text(output) -> str:
+    if output.output_type == "stream":
+        return output.text
+    if output.output_type == "error":
+        return f"{output.ename}: {output.evalue}"
+    return ""  # displayed values are not part of these checks
+
+
+def test_each_kernel_starts_from_the_pristine_image(scratch):
+    """A student who tampers with preloaded modules, the data cache or builtins leaves no trace
+    for the next student: each kernel is a fresh fork, never a reused one."""
+    polluted = run(scratch, "first",
+                   "import pandas, builtins, course.feedback, course.data\n"
+                   "course.data._tables.cache_clear()\n"
+                   "course.data.load_events = lambda: None\n"
+                   "pandas.DataFrame.__len__ = lambda self: 0\n"
+                   "course.feedback.expect_equal = lambda *a, **k: None\n"
+                   "builtins.print = lambda *a, **k: None\n"
+                   "import sys; sys.stdout.write('tampered')")
+    assert polluted == ["tampered"]
+    fresh = run(scratch, "second",
+                "import pandas, course.feedback, course.data\n"
+                "print(len(pandas.DataFrame({'a': [1, 2]})), course.feedback.expect_equal.__module__, len(course.data.load_events()))")
+    assert fresh == ["2 course.feedback 74\n"]
+
+
+def test_the_kernel_sees_none_of_the_graders_environment(scratch, monkeypatch):
+    monkeypatch.setenv("COURSE_GRADER_SECRET", "database password")
+    stop_zygote()  # a zygote started after the secret was set
+    try:
+        [names] = run(scratch, "env", "import os; print(' '.join(sorted(os.environ)))")
+    finally:
+        stop_zygote()
+    seen = set(names.split())
+    assert "COURSE_GRADER_SECRET" not in seen and "PYTEST_CURRENT_TEST" not in seen
+    allowed = set(kernel_environment(scratch)) | {"COURSE_GRADING_SANDBOX", "CLICOLOR", "CLICOLOR_FORCE", "PAGER", "GIT_PAGER", "TERM", "FORCE_COLOR"}
+    assert seen <= allowed, seen - allowed
+
+
+def test_no_kernel_outlives_its_zygote(scratch):
+    owner = Zygote()
+    owner.wait_ready()
+    client = ZygoteClient(owner.address)
+    workdir = scratch / "orphan"
+    workdir.mkdir()
+    isolated = full_isolation_available()
+    if isolated:
+        os.chown(workdir, UID, UID)
+    km = kernel_manager(workdir, UID, *sandbox_paths(scratch.parent, scratch), SandboxLimits(1024, 64, 60))
+    km.write_connection_file()
+    pid, pidfd = client.spawn(km.provisioner.sandbox, km.connection_file, [], kernel_environment(workdir))
+    try:
+        time.sleep(1.0)  # the kernel is up
+        if isolated:
+            assert any(_owner(p) == UID for p in _pids()), "the sandboxed kernel should be running"
+        os.kill(owner.process.pid, signal.SIGKILL)  # the grader's zygote dies abruptly
+        assert select.select([pidfd], [], [], 10)[0], "the kernel's keeper outlived the zygote"
+        deadline = time.monotonic() + 10
+        while isolated and any(_owner(p) == UID for p in _pids()) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not (isolated and any(_owner(p) == UID for p in _pids())), "a sandboxed process outlived the zygote"
+    finally:
+        os.close(pidfd)
+        client.close()
+        owner.close()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to act as another user")
+def test_the_zygote_answers_only_its_own_user(tmp_path):
+    owner = Zygote()
+    try:
+        owner.wait_ready()
+        os.chmod(owner.home, 0o755)  # even if its private folder were open
+        os.chmod(owner.address, 0o777)
+        child = os.fork()
+        if child == 0:
+            try:
+                os.setgid(65534)
+                os.setuid(65534)
+                probe = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+                probe.connect(owner.address)
+                probe.settimeout(10)
+                os._exit(0 if probe.recv(4096) == b"" else 1)  # closed without a greeting
+            except BaseException:
+                os._exit(2)
+        _, status = os.waitpid(child, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+        assert ZygoteClient(owner.address).pid == owner.process.pid  # its own user is greeted
+    finally:
+        owner.close()
+
+
+def test_a_dead_zygote_is_replaced(scratch):
+    first = zygote()
+    os.kill(first.pid, signal.SIGKILL)
+    time.sleep(0.5)
+    assert run(scratch, "after", "print(6 * 7)") == ["42\n"]
+    assert zygote().pid != first.pid
+
+
+def test_a_zygote_that_cannot_start_says_why(scratch, monkeypatch):
+    stop_zygote()
+    monkeypatch.setattr(zygote_module.sys, "executable", "/bin/false")
+    with pytest.raises(ZygoteError, match="could not start"):
+        Zygote().wait_ready()
+    workdir = scratch / "never"
+    workdir.mkdir()
+    report = execute(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")]), workdir, Limits(), UID,
+                     *sandbox_paths(scratch.parent, scratch))
+    assert report.problems and "could not start" in report.problems[0]
+
+
+def test_a_bad_request_is_refused_and_the_zygote_carries_on():
+    owner = Zygote()
+    try:
+        owner.wait_ready()
+        client = ZygoteClient(owner.address)
+        client.channel.send(b"{not json")
+        reply = json.loads(client.channel.recv(4096))
+        assert "error" in reply
+        assert owner.alive() and client.healthy()
+    finally:
+        owner.close()
+
+
+def _pids():
+    return [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()]
+
+
+def _owner(pid: int) -> int | None:
+    try:
+        return Path(f"/proc/{pid}").stat().st_uid
+    except OSError:
+        return None
+
+
+def test_grading_many_submissions_leaks_no_files_or_threads(scratch):
+    """A worker grades one submission after another: each must give back its sockets and zmq
+    threads (before this was checked, every submission kept a dozen files and three threads)."""
+    run(scratch, "warm-up", "1")
+    before = (len(os.listdir("/proc/self/fd")), len(os.listdir("/proc/self/task")))
+    for index in range(4):
+        run(scratch, f"next-{index}", "1")
+    assert (len(os.listdir("/proc/self/fd")), len(os.listdir("/proc/self/task"))) == before

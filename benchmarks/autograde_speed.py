@@ -61,7 +61,8 @@ def scores(course: Path, assignment: str) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--assignment", default="00-orientation")
+    parser.add_argument("--assignment", default="00-orientation",
+                        choices=sorted(p.name for p in (ROOT / "notebooks").iterdir() if p.is_dir()))
     parser.add_argument("--submissions", type=int, default=24)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-grade-"))

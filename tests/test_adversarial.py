@@ -316,10 +316,12 @@ LIMITS_ONLY = {
 }
 
 
-def test_without_namespaces_students_stay_apart_and_nothing_is_left(tmp_path):
+@pytest.mark.parametrize("kernels", ["forked", "started"])
+def test_without_namespaces_students_stay_apart_and_nothing_is_left(tmp_path, kernels):
     """The fallback for graders without root (a JupyterHub pod, a laptop): kernels share the
-    grader's uid, so leftovers are found by session and by the zygote's marker. Cleaning up after
-    one student must not end another student's kernel that is still running."""
+    grader's uid, so leftovers are found by session and by the batch's marker. Cleaning up after
+    one student must not end another student's kernel that is still running. "started": kernels
+    launched the usual way, as on systems where the zygote cannot run (macOS)."""
     from course.grading.nbgrader_run import environment_for_tools
 
     course = tmp_path / "course"
@@ -333,6 +335,8 @@ def test_without_namespaces_students_stay_apart_and_nothing_is_left(tmp_path):
         folder.mkdir(parents=True)
         nbformat.write(with_answer(answer)(source_notebook()), folder / "adv.ipynb")
     env = environment_for_tools() | {"COURSE_GRADING_ISOLATION": "limits"}
+    if kernels == "started":
+        env["COURSE_GRADING_NO_ZYGOTE"] = "1"
     done = subprocess.run([sys.executable, "-m", "course.cli", "grade", ASSIGNMENT, "--jobs", "3", "--cell-timeout", "10"],
                           cwd=course, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr

@@ -17,6 +17,7 @@ import multiprocessing
 import os
 import random
 import re
+import secrets
 import shutil
 import signal
 import sys
@@ -32,9 +33,10 @@ from nbformat import NotebookNode
 
 from course.grading.execute import Limits, execute, scores
 from course.grading.rebuild import ROLE_WRITTEN, Template, rebuild, role_of
+from course.grading.kernel import zygote_supported
 from course.grading.leftovers import end_processes
 from course.grading.sandbox import full_isolation_available
-from course.grading.zygote import Zygote, ZygoteError, own_zygote, use_shared_zygote
+from course.grading.zygote import Zygote, ZygoteError, batch_marker, own_zygote, use_shared_zygote
 from course.paths import course_root, data_dir, grading_root
 
 STUDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@-]{0,99}")
@@ -84,6 +86,7 @@ class Job:
     limits: Limits
     hide: list[Path]
     keep: list[Path]
+    alone: bool = False  # no other kernel of this process's batch runs meanwhile (course check)
 
 
 # --- reading submissions ---------------------------------------------------------------------
@@ -138,13 +141,13 @@ def _copy_submission(source: Path, target: Path, limits: Limits) -> None:
 _SLOT = None
 
 
-def _init_worker(counter, zygote_address: str | None) -> None:
+def _init_worker(counter, zygote_address: str | None, marker: str) -> None:
     global _SLOT
     with counter.get_lock():
         _SLOT = counter.value
         counter.value += 1
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    use_shared_zygote(zygote_address)
+    use_shared_zygote(zygote_address, marker)
 
 
 def grade_submission(job: Job) -> SubmissionResult:
@@ -167,22 +170,22 @@ def grade_submission(job: Job) -> SubmissionResult:
     except Exception as exc:  # our bug or an unforeseen case: report it, keep the batch going
         result.problems.append(f"grader error: {type(exc).__name__}: {str(exc)[:300]}")
     finally:
-        _end_leftovers(uid, kernels)
+        _end_leftovers(uid, kernels, job.alone)
         shutil.rmtree(workdir, ignore_errors=True)
     result.seconds = time.monotonic() - started
     return result
 
 
-def _end_leftovers(uid: int, kernels: list[int]) -> None:
+def _end_leftovers(uid: int, kernels: list[int], alone: bool) -> None:
     """End what the submission's kernels left running (see course.grading.leftovers)."""
     if full_isolation_available():
         end_processes(uid=uid)
         return
     for kernel in kernels:  # without namespaces a kernel leads a session of its own
         end_processes(session=kernel)
-    own = own_zygote()
-    if own is not None:  # this process's zygote serves no other kernel: its marker is safe to sweep
-        end_processes(marker=own.marker, spare=frozenset({own.process.pid}))
+    if alone:  # no other kernel carries the marker: sweep it now (a batch sweeps it at its end)
+        own = own_zygote()
+        end_processes(marker=batch_marker(), spare=frozenset({own.process.pid}) if own else frozenset())
 
 
 def _grade_notebook(workdir: Path, name: str, cells: list[dict], job: Job, uid: int, kernels: list[int]) -> NotebookResult:
@@ -280,7 +283,8 @@ def grade_assignment(assignment: str, root: Path | None = None, db_url: str | No
         checksums = release_checksums(gb, assignment, list(templates))
     submissions, skipped = find_submissions(root, assignment, students)
     # One zygote for the batch: it imports the kernel's libraries while the workers start.
-    shared = Zygote() if submissions else None
+    marker = secrets.token_hex(8)  # carried by every kernel of the batch (course.grading.leftovers)
+    shared = Zygote(marker) if submissions and zygote_supported() else None
     scratch_root = Path(tempfile.mkdtemp(prefix="course-grade-"))
     os.chmod(scratch_root, 0o711)
     hide, keep = sandbox_paths(root, scratch_root)
@@ -301,13 +305,13 @@ def grade_assignment(assignment: str, root: Path | None = None, db_url: str | No
                 pass  # each worker then tries to start its own, and any failure is reported per submission
         with open_gradebook(root, db_url) as gb:
             while todo:
-                todo = _run_pool(todo, jobs, results, meter, root, assignment, gb, address)
+                todo = _run_pool(todo, jobs, results, meter, root, assignment, gb, address, marker)
                 jobs = 1  # after a broken pool, isolate the culprit by grading the rest one at a time
     finally:
         if shared:
             shared.close()  # its kernels end with it
-            if not full_isolation_available():  # and whatever they started in sessions of their own
-                end_processes(marker=shared.marker)
+        if not full_isolation_available():  # and whatever they started in sessions of their own
+            end_processes(marker=marker)
         shutil.rmtree(scratch_root, ignore_errors=True)
     isolation = "full (namespaces, no network, hidden course files)" if full_isolation_available() else \
         "partial (resource limits only: run as root with util-linux for full isolation)"
@@ -315,7 +319,7 @@ def grade_assignment(assignment: str, root: Path | None = None, db_url: str | No
 
 
 def _run_pool(todo: list[Job], jobs: int, results: list, meter, root: Path, assignment: str, gb,
-              zygote_address: str | None) -> list[Job]:
+              zygote_address: str | None, marker: str) -> list[Job]:
     """Grade `todo`; return the jobs that must be retried because a worker process was killed."""
     from course.grading.gradebook import write_result
 
@@ -326,7 +330,7 @@ def _run_pool(todo: list[Job], jobs: int, results: list, meter, root: Path, assi
     counter = context.Value("i", 0)
     pending = {}
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
-                             initargs=(counter, zygote_address)) as pool:
+                             initargs=(counter, zygote_address, marker)) as pool:
         pending = {pool.submit(grade_submission, job): job for job in todo}
         try:
             for future in as_completed(pending):

@@ -61,7 +61,8 @@ def check_notebook(notebook: Path, assignment: str | None = None, limits: Limits
         shutil.copyfile(notebook, submission / template_path.name)
         hide, keep = sandbox_paths(notebook.resolve().parent, scratch_root)
         cells = [dict(c) for c in nbformat.read(template_path, as_version=4).cells]
-        job = Job(new_uid_base(), "learner", submission, {template_path.name: cells}, {}, scratch_root, limits, hide, keep)
+        job = Job(new_uid_base(), "learner", submission, {template_path.name: cells}, {}, scratch_root, limits, hide, keep,
+                  alone=True)
         result = grade_submission(job)
     if not result.notebooks or not result.notebooks[0].graded_json:
         raise SystemExit(f"{notebook}: {'; '.join(result.all_problems) or 'could not be checked'}")

@@ -22,7 +22,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 
-from course.grading.kernel import SandboxLimits, kernel_manager
+from course.grading.kernel import SandboxLimits, kernel_manager, zygote_supported
 from course.grading.rebuild import ROLE_TEST, role_of
 from course.grading.zygote import zygote
 
@@ -75,7 +75,8 @@ def execute(notebook: NotebookNode, workdir: Path, limits: Limits, uid: int,
     """Run every cell in order in a fresh sandboxed kernel; never raises for the student's faults."""
     report = ExecutionReport(notebook)
     try:
-        zygote()  # started (or restarted) here, in the calling thread, before the event loop
+        if zygote_supported():
+            zygote()  # started (or restarted) here, in the calling thread, before the event loop
         asyncio.run(_execute(notebook, workdir, limits, uid, hide, keep, report))
     except Exception as exc:  # a kernel that cannot start, a broken connection: never fatal to the batch
         report.problems.append(f"grading stopped: {type(exc).__name__}: {str(exc)[:300]}")
@@ -119,8 +120,10 @@ async def _execute(notebook, workdir, limits, uid, hide, keep, report) -> None:
                     cell.outputs.append(nbformat.v4.new_output("error", ename="DeadKernelError", evalue="kernel died", traceback=[]))
                     break
     finally:
-        try:
-            await km.shutdown_kernel(now=True)
+        try:  # nbclient has shut it down unless something failed on the way: then end it here
+            if km.has_kernel:
+                await km.provisioner.kill()
+                await km.provisioner.wait()
         except Exception:
             pass
         # nbclient registers an exit-time cleanup for this kernel; it is already shut down

@@ -13,6 +13,7 @@ import asyncio
 import os
 import select
 import signal
+import subprocess
 import sys
 import time
 import uuid
@@ -28,8 +29,8 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 from traitlets import default
 
-from course.grading.sandbox import SandboxOptions, full_isolation_available
-from course.grading.zygote import kernel_environment, zygote
+from course.grading.sandbox import MARKER, SandboxOptions, full_isolation_available, launcher_arguments
+from course.grading.zygote import batch_marker, kernel_environment, zygote
 
 
 class _SandboxSpecs(KernelSpecManager):
@@ -179,22 +180,52 @@ class SandboxLimits:
     cpu_seconds: int
 
 
+NO_ZYGOTE_SETTING = "COURSE_GRADING_NO_ZYGOTE"  # "1": start kernels the usual way (how other systems run; for tests)
+
+
+def zygote_supported() -> bool:
+    """Forked kernels need Linux (pidfds, prctl, SOCK_SEQPACKET). Elsewhere (a learner's Mac
+    running `course check`) kernels are started the usual way, with limits and a session of
+    their own, and the same clean environment."""
+    return sys.platform == "linux" and hasattr(os, "pidfd_open") and os.environ.get(NO_ZYGOTE_SETTING) != "1"
+
+
+class _PlainProvisioner(LocalProvisioner):
+    """jupyter_client's Popen launch through `python -m course.grading.sandbox`, but with the
+    clean environment alone and the kernel's console chatter discarded."""
+
+    kernel_env: dict[str, str]
+
+    async def pre_launch(self, **kwargs) -> dict:
+        kwargs["env"] = dict(self.kernel_env)
+        return await super().pre_launch(**kwargs)
+
+    async def launch_kernel(self, cmd: list[str], **kwargs) -> dict:
+        kwargs.setdefault("stdout", subprocess.DEVNULL)
+        kwargs.setdefault("stderr", subprocess.DEVNULL)
+        return await super().launch_kernel(cmd, **kwargs)
+
+
 def kernel_manager(workdir: Path, uid: int, hide: list[Path], keep: list[Path], limits: SandboxLimits) -> AsyncKernelManager:
-    """A kernel manager whose kernel will be forked by this process's zygote into a sandbox with
-    `workdir` as its only writable folder, running as `uid`."""
+    """A kernel manager whose kernel will run in a sandbox with `workdir` as its only writable
+    folder: forked by this process's zygote (as `uid`, in namespaces when available), or, where
+    the zygote cannot run, started with limits only."""
+    forked = zygote_supported()
+    namespaces = forked and full_isolation_available()
     # ipc: Unix sockets in the scratch folder, the only way in and out of a network namespace
-    namespaces = full_isolation_available()
     transport = "ipc" if namespaces else "tcp"
-    spec = KernelSpec(argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-                      display_name="Python 3 (grading sandbox)", language="python", interrupt_mode="message")
+    kernel = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    options = SandboxOptions(workdir=str(workdir), uid=uid, namespaces=namespaces,
+                             hide=tuple(map(str, hide)), keep=tuple(map(str, keep)), **asdict(limits))
+    argv = kernel if forked else [sys.executable, "-m", "course.grading.sandbox", *launcher_arguments(options), "--", *kernel]
+    spec = KernelSpec(argv=argv, display_name="Python 3 (grading sandbox)", language="python", interrupt_mode="message")
     km = _GradingKernelManager(kernel_name="python3", kernel_spec_manager=_SandboxSpecs(spec), transport=transport,
-                            ip=str(workdir / ".kernel") if transport == "ipc" else "127.0.0.1",
-                            connection_file=str(workdir / ".kernel.json"))
+                               ip=str(workdir / ".kernel") if transport == "ipc" else "127.0.0.1",
+                               connection_file=str(workdir / ".kernel.json"))
     km.kernel_id = str(uuid.uuid4())
     km.client_factory = _PromptClient
-    provisioner = _ZygoteProvisioner(kernel_id=km.kernel_id, kernel_spec=spec, parent=km)
-    provisioner.sandbox = SandboxOptions(workdir=str(workdir), uid=uid, namespaces=namespaces,
-                                         hide=tuple(map(str, hide)), keep=tuple(map(str, keep)), **asdict(limits))
-    provisioner.kernel_env = kernel_environment(workdir)
+    provisioner = (_ZygoteProvisioner if forked else _PlainProvisioner)(kernel_id=km.kernel_id, kernel_spec=spec, parent=km)
+    provisioner.sandbox = options
+    provisioner.kernel_env = kernel_environment(workdir) | {MARKER: batch_marker()}
     km.provisioner = provisioner
     return km

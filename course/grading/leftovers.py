@@ -30,6 +30,13 @@ def end_processes(uid: int | None = None, session: int | None = None, marker: st
                   spare: frozenset[int] = frozenset()) -> int:
     """SIGKILL every process running as `uid`, or in `session`, or (among this user's processes)
     carrying `marker`; returns how many were signalled. Never touches this process or `spare`."""
+    if not Path("/proc").is_dir():  # macOS: no process table to read; the session is what we know
+        if session is not None:
+            try:
+                os.killpg(session, signal.SIGKILL)
+            except OSError:
+                pass
+        return 0
     me, my_uid = os.getpid(), os.getuid()
     tag = f"{MARKER}={marker}".encode() if marker else None
     ended = 0

@@ -19,7 +19,8 @@ grader watches and kills) -> the namespace's init (pid 1, dies with the keeper) 
 
 Without root (a learner's laptop running `course check`) it falls back to resource limits, a
 new session and an environment marker by which the grader can find and end leftover
-processes, and says so.
+processes, and says so. Where the zygote cannot run at all (not Linux), `python -m
+course.grading.sandbox` is the kernel's launcher instead: limits, a new session, then exec.
 
 Resource limits apply in both modes: address space, processes, file size, open files, CPU
 time, no core dumps.
@@ -27,6 +28,7 @@ time, no core dumps.
 
 from __future__ import annotations
 
+import argparse
 import ctypes
 import ctypes.util
 import os
@@ -97,15 +99,19 @@ def full_isolation_available() -> bool:
 
 def _limit(options: SandboxOptions, own_uid: bool = True) -> None:
     """Resource limits. The process limit counts every process of the uid, so it is set only
-    when the kernel runs under a uid of its own (never on a learner's laptop account)."""
+    when the kernel runs under a uid of its own (never on a learner's laptop account). Without
+    namespaces they are best effort: macOS, for one, refuses some of them."""
     mb = 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (options.memory_mb * mb, options.memory_mb * mb))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (options.max_file_mb * mb, options.max_file_mb * mb))
-    resource.setrlimit(resource.RLIMIT_NOFILE, (256, 256))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    resource.setrlimit(resource.RLIMIT_CPU, (options.cpu_seconds, options.cpu_seconds))
+    limits = [(resource.RLIMIT_AS, options.memory_mb * mb), (resource.RLIMIT_FSIZE, options.max_file_mb * mb),
+              (resource.RLIMIT_NOFILE, 256), (resource.RLIMIT_CORE, 0), (resource.RLIMIT_CPU, options.cpu_seconds)]
     if own_uid:
-        resource.setrlimit(resource.RLIMIT_NPROC, (options.max_processes, options.max_processes))
+        limits.append((resource.RLIMIT_NPROC, options.max_processes))
+    for kind, value in limits:
+        try:
+            resource.setrlimit(kind, (value, value))
+        except (ValueError, OSError):
+            if options.namespaces:
+                raise
 
 
 def _mount(source: str | None, target: str, fstype: str | None = None, flags: int = 0, data: str | None = None) -> None:
@@ -205,3 +211,37 @@ def run_sandboxed(options: SandboxOptions, connection_file: str, run_kernel: Cal
         os.setsid()
         _become_kernel(options, connection_file, run_kernel, own_uid=False)
     _guarded(keeper)
+
+
+# --- the launcher where the zygote cannot run (not Linux) ------------------------------------------
+
+def launcher_arguments(options: SandboxOptions) -> list[str]:
+    return ["--workdir", options.workdir, "--memory-mb", str(options.memory_mb),
+            "--max-file-mb", str(options.max_file_mb), "--cpu-seconds", str(options.cpu_seconds)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m course.grading.sandbox [limits] -- KERNEL ARGV`: limits, a session of its own
+    (the grader ends the session afterwards), the scratch folder as working folder, then the kernel."""
+    argv = sys.argv[1:] if argv is None else argv
+    if "--" not in argv:
+        raise SystemExit("usage: python -m course.grading.sandbox --workdir DIR [limits] -- KERNEL ARGV")
+    split = argv.index("--")
+    parser = argparse.ArgumentParser(prog="course.grading.sandbox")
+    parser.add_argument("--workdir", required=True)
+    parser.add_argument("--memory-mb", type=int, default=2048)
+    parser.add_argument("--max-file-mb", type=int, default=64)
+    parser.add_argument("--cpu-seconds", type=int, default=600)
+    args, kernel = parser.parse_args(argv[:split]), argv[split + 1:]
+    options = SandboxOptions(workdir=args.workdir, uid=os.getuid(), namespaces=False, memory_mb=args.memory_mb,
+                             max_file_mb=args.max_file_mb, cpu_seconds=args.cpu_seconds)
+    if os.getsid(0) != os.getpid():  # jupyter_client usually starts it in a new session already
+        os.setsid()
+    os.chdir(options.workdir)
+    _limit(options, own_uid=False)
+    os.execvp(kernel[0], kernel)
+    return 1  # not reached
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -17,7 +17,7 @@ Protocol. The owner (the grading batch's parent, or `course check`) holds a sock
 zygote: the zygote says {"listening": true}, then {"ready": true} or {"error": ...}, and exits
 when the owner closes its end or dies. Workers connect to a SOCK_SEQPACKET Unix socket in the
 zygote's private folder (only processes of the grader's uid are answered) and are greeted with
-{"pid", "marker"} once everything is imported; for each request {"options": SandboxOptions,
+{"pid"} once everything is imported; for each request {"options": SandboxOptions,
 "connection_file", "arguments", "env"} the zygote forks and replies {"pid": n} with a pidfd for
 the child attached (SCM_RIGHTS), through which the worker watches and signals the kernel. The
 zygote reaps its children itself.
@@ -201,7 +201,7 @@ def main(argv: list[str]) -> int:
         control.send(json.dumps({"error": "".join(traceback.format_exception_only(exc)).strip()[:2000]}).encode())
         return 1
     control.send(json.dumps({"ready": True}).encode())
-    return serve(control, listener, {"pid": os.getpid(), "marker": os.environ[MARKER]})
+    return serve(control, listener, {"pid": os.getpid()})
 
 
 # --- the grader's side -------------------------------------------------------------------------
@@ -221,10 +221,12 @@ class Zygote:
     A grading batch starts one and its workers connect to it (by `address`, a Unix socket in a
     private folder that sandboxed kernels cannot see); `course check` starts its own."""
 
-    def __init__(self) -> None:
+    def __init__(self, marker: str | None = None) -> None:
         self.home = Path(tempfile.mkdtemp(prefix="course-zygote-"))  # 0700, under the hidden temp folder
         self.address = str(self.home / "zygote.sock")
-        self.marker = secrets.token_hex(8)  # leftover kernels carry it (used when there are no namespaces)
+        # The batch's marker: a kernel forked without exec shows the zygote's original environment
+        # in /proc, so the zygote must carry it for leftovers to be found (course.grading.leftovers).
+        self.marker = marker or secrets.token_hex(8)
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         env = kernel_environment(self.home) | {MARKER: self.marker}
         self.log = self.home / "zygote.log"  # libraries' chatter while importing; shown if it fails
@@ -283,13 +285,12 @@ class ZygoteClient:
         except (OSError, ZygoteError) as exc:
             self.channel.close()
             raise ZygoteError(f"cannot reach the kernel zygote at {address}: {exc}") from exc
-        self.pid, self.marker = hello["pid"], hello["marker"]
+        self.pid = hello["pid"]
 
     def spawn(self, options: SandboxOptions, connection_file: str, arguments: list[str],
               env: dict[str, str]) -> tuple[int, int]:
         """Fork a sandboxed kernel; returns its pid and a pidfd (the caller closes it)."""
-        request = {"options": asdict(options), "connection_file": connection_file, "arguments": arguments,
-                   "env": env | {MARKER: self.marker}}
+        request = {"options": asdict(options), "connection_file": connection_file, "arguments": arguments, "env": env}
         try:
             self.channel.send(json.dumps(request).encode())
         except OSError as exc:
@@ -312,15 +313,25 @@ class ZygoteClient:
 # --- per process: which zygote this process's kernels come from ------------------------------------
 
 _shared_address: str | None = None  # set in grading workers: the batch's zygote
+_marker: str | None = None  # the batch's marker, for a zygote this process has to start itself
 _own: Zygote | None = None  # started on demand when there is no shared one (course check)
 _client: ZygoteClient | None = None
 _owner_pid: int | None = None
 
 
-def use_shared_zygote(address: str | None) -> None:
-    """Kernels of this process come from the zygote at `address` (a grading worker)."""
-    global _shared_address
-    _shared_address = address
+def batch_marker() -> str:
+    """The marker of this process's kernels: the batch's, or one of its own (`course check`)."""
+    global _marker
+    if _marker is None:
+        _marker = secrets.token_hex(8)
+    return _marker
+
+
+def use_shared_zygote(address: str | None, marker: str | None = None) -> None:
+    """Kernels of this process come from the zygote at `address` (a grading worker); should it
+    be gone, the one this process starts carries the batch's `marker`."""
+    global _shared_address, _marker
+    _shared_address, _marker = address, marker
 
 
 def zygote() -> ZygoteClient:
@@ -343,7 +354,7 @@ def zygote() -> ZygoteClient:
             pass  # the batch's zygote is gone: this process starts its own
     if _own is not None:
         _own.close()
-    _own = Zygote()
+    _own = Zygote(batch_marker())
     atexit.register(stop_zygote)  # its private folder is removed with it
     _own.wait_ready()
     _client = ZygoteClient(_own.address)

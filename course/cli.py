@@ -185,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print("interrupted (what was finished is kept: `course grade` records each submission as it ends)", file=sys.stderr)
         return 130
 
 

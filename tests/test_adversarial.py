@@ -12,6 +12,7 @@ import http.server
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -27,6 +28,7 @@ from course.grading.autograde import UID_BLOCK, grade_assignment
 from course.grading.execute import Limits
 from course.grading.nbgrader_run import run_nbgrader
 from course.grading.sandbox import full_isolation_available
+from course.grading.zygote import own_zygote
 from course.paths import course_root
 
 pytestmark = pytest.mark.slow
@@ -277,23 +279,32 @@ def test_grading_records_why(batch):
     assert flood.stat().st_size < 3_000_000 and "output truncated" in flood.read_text()
 
 
+def make_course(where: Path, answers: dict[str, str]) -> Path:
+    """A released copy of the test assignment with one submission per student, each with its answer cell."""
+    where.mkdir()
+    shutil.copy2(course_root() / "nbgrader_config.py", where)
+    (where / "notebooks" / ASSIGNMENT).mkdir(parents=True)
+    nbformat.write(source_notebook(), where / "notebooks" / ASSIGNMENT / "adv.ipynb")
+    run_nbgrader(where, "generate_assignment", ASSIGNMENT, "--force")
+    for student, answer in answers.items():
+        folder = where / "submitted" / student / ASSIGNMENT
+        folder.mkdir(parents=True)
+        nbformat.write(with_answer(answer)(source_notebook()), folder / "adv.ipynb")
+    return where
+
+
+def recorded_scores(course: Path) -> dict[tuple[str, str], float]:
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        return {(s.student.id, g.name): g.auto_score for s in gb.find_assignment(ASSIGNMENT).submissions
+                for nb in s.notebooks for g in nb.grades}
+
+
 def test_two_batches_at_once_do_not_interfere(tmp_path):
     """Two graders on one machine (two courses, or two terminals) must not end each other's kernels."""
     from course.grading.nbgrader_run import environment_for_tools
 
-    courses = []
-    for name in ("course-a", "course-b"):
-        course = tmp_path / name
-        course.mkdir()
-        shutil.copy2(course_root() / "nbgrader_config.py", course)
-        (course / "notebooks" / ASSIGNMENT).mkdir(parents=True)
-        nbformat.write(source_notebook(), course / "notebooks" / ASSIGNMENT / "adv.ipynb")
-        run_nbgrader(course, "generate_assignment", ASSIGNMENT, "--force")
-        for student in range(4):
-            folder = course / "submitted" / f"s{student}" / ASSIGNMENT
-            folder.mkdir(parents=True)
-            nbformat.write(source_notebook(), folder / "adv.ipynb")
-        courses.append(course)
+    courses = [make_course(tmp_path / name, {f"s{student}": "answer = 42" for student in range(4)})
+               for name in ("course-a", "course-b")]
     batches = [subprocess.Popen([sys.executable, "-m", "course.cli", "grade", ASSIGNMENT, "--jobs", "2"], cwd=c,
                                 env=environment_for_tools(), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
                for c in courses]
@@ -324,16 +335,7 @@ def test_without_namespaces_students_stay_apart_and_nothing_is_left(tmp_path, ke
     launched the usual way, as on systems where the zygote cannot run (macOS)."""
     from course.grading.nbgrader_run import environment_for_tools
 
-    course = tmp_path / "course"
-    course.mkdir()
-    shutil.copy2(course_root() / "nbgrader_config.py", course)
-    (course / "notebooks" / ASSIGNMENT).mkdir(parents=True)
-    nbformat.write(source_notebook(), course / "notebooks" / ASSIGNMENT / "adv.ipynb")
-    run_nbgrader(course, "generate_assignment", ASSIGNMENT, "--force")
-    for student, (answer, _) in LIMITS_ONLY.items():
-        folder = course / "submitted" / student / ASSIGNMENT
-        folder.mkdir(parents=True)
-        nbformat.write(with_answer(answer)(source_notebook()), folder / "adv.ipynb")
+    course = make_course(tmp_path / "course", {student: answer for student, (answer, _) in LIMITS_ONLY.items()})
     env = environment_for_tools() | {"COURSE_GRADING_ISOLATION": "limits"}
     if kernels == "started":
         env["COURSE_GRADING_NO_ZYGOTE"] = "1"
@@ -341,9 +343,7 @@ def test_without_namespaces_students_stay_apart_and_nothing_is_left(tmp_path, ke
                           cwd=course, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert "isolation: partial" in done.stdout
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        scores = {(s.student.id, g.name): g.auto_score for s in gb.find_assignment(ASSIGNMENT).submissions
-                  for nb in s.notebooks for g in nb.grades}
+    scores = recorded_scores(course)
     for student, (_, expected) in LIMITS_ONLY.items():
         assert {t: scores[(student, t)] for t in TESTS} == expected, (student, done.stdout)
     time.sleep(0.5)
@@ -360,4 +360,66 @@ def _escaped(process: Path) -> bool:
         return (process / "comm").read_text().strip() == "escaped-fork" or \
             (process / "cmdline").read_bytes() == b"sleep\x00301\x00"
     except OSError:
+        return False
+
+
+def test_ctrl_c_stops_the_batch_at_once_and_keeps_what_was_graded(tmp_path):
+    """The instructor presses Ctrl-C (SIGINT to the terminal's process group) after the first
+    result: the command ends within seconds, not after grading the queue; no kernel takes the
+    signal as a KeyboardInterrupt in a student's cell (every recorded score is full); nothing is
+    left running."""
+    from course.grading.nbgrader_run import environment_for_tools
+
+    course = make_course(tmp_path / "course", {f"s{n:02d}": "import time\ntime.sleep(2)\nanswer = 42" for n in range(16)})
+    batch = subprocess.Popen([sys.executable, "-m", "course.cli", "grade", ASSIGNMENT, "--jobs", "2"], cwd=course,
+                             env=environment_for_tools(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                             start_new_session=True)  # a process group of its own, as a terminal's foreground job
+    for line in batch.stderr:
+        if "1/16" in line:
+            break
+    time.sleep(1.0)  # kernels are in the middle of a cell
+    forked = [p for p in _processes() if _in_session(p, batch.pid) and b"course.grading.zygote" in (p / "cmdline").read_bytes()]
+    assert len(forked) == 1, "only the zygote may share the terminal's session; kernels must not get its Ctrl-C"
+    os.killpg(batch.pid, signal.SIGINT)
+    pressed = time.monotonic()
+    rest = batch.stderr.read()
+    assert batch.wait(timeout=60) == 130, rest
+    assert time.monotonic() - pressed < 10, "the batch went on after Ctrl-C"
+    assert "interrupted" in rest
+    scores = recorded_scores(course)
+    graded = {student for student, _ in scores}
+    assert 1 <= len(graded) < 16
+    assert all(scores[(student, t)] == 1 for student in graded for t in TESTS), scores
+    time.sleep(0.5)
+    assert not [p for p in _processes() if _in_session(p, batch.pid)]
+    # no kernel, keeper or zygote of the batch is left (this test process may have a zygote of its own)
+    own = own_zygote()
+    left = [p.name for p in _processes() if b"course.grading.zygote" in _cmdline(p) and _state(p) != "Z"
+            and not (own and int(p.name) == own.process.pid)]
+    assert not left, left
+
+
+def _processes() -> list[Path]:
+    return [p for p in Path("/proc").iterdir() if p.name.isdigit()]
+
+
+def _cmdline(process: Path) -> bytes:
+    try:
+        return (process / "cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+def _state(process: Path) -> str:
+    try:
+        return (process / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return "gone"
+
+
+def _in_session(process: Path, session: int) -> bool:
+    try:
+        fields = (process / "stat").read_text().rsplit(")", 1)[1].split()
+        return fields[0] != "Z" and int(fields[3]) == session
+    except (OSError, ValueError, IndexError):
         return False

@@ -116,3 +116,19 @@ def test_collect_reads_moodle_folders(tmp_path):
     report = collect(A, download, tmp_path / "course", [f"{A}.ipynb"])
     assert list(report.collected) == ["77"]
     assert (tmp_path / "course" / "submitted" / "77" / A / f"{A}.ipynb").is_file()
+
+
+def test_progress_estimates_from_the_pace_after_start_up(monkeypatch):
+    """Start-up (workers, the zygote) happens once: the estimate uses the pace after the first result."""
+    import io
+
+    from course.grading import autograde
+
+    clock = iter([100.0, 104.0, 105.0, 106.0])  # start; results at +4 s, +5 s, +6 s
+    monkeypatch.setattr(autograde.time, "monotonic", lambda: next(clock))
+    stream = io.StringIO()
+    meter = autograde.Progress(10, stream=stream)
+    for student in ("a", "b", "c"):
+        meter.update(autograde.SubmissionResult(student))
+    last = stream.getvalue().splitlines()[-1]
+    assert "3/10" in last and "ETA    7s" in last, last  # 1 s each for the 7 left, not (6 s / 3) * 7 = 14 s

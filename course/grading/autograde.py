@@ -139,10 +139,12 @@ def _copy_submission(source: Path, target: Path, limits: Limits) -> None:
 # --- the worker ----------------------------------------------------------------------------------
 
 _SLOT = None
+_STOP = None  # set by the parent when the instructor interrupts the batch
 
 
-def _init_worker(counter, zygote_address: str | None, marker: str) -> None:
-    global _SLOT
+def _init_worker(counter, stop, zygote_address: str | None, marker: str) -> None:
+    global _SLOT, _STOP
+    _STOP = stop
     with counter.get_lock():
         _SLOT = counter.value
         counter.value += 1
@@ -154,6 +156,9 @@ def grade_submission(job: Job) -> SubmissionResult:
     """Grade one submission in its own scratch folder. Never raises for the student's faults."""
     started = time.monotonic()
     result = SubmissionResult(job.student)
+    if _STOP is not None and _STOP.value:  # already queued when the batch was interrupted
+        result.problems.append("not graded: the batch was interrupted")
+        return result
     uid = job.uid_base + (_SLOT or 0) % UID_BLOCK
     workdir = job.scratch_root / job.student
     kernels: list[int] = []
@@ -251,11 +256,16 @@ class Progress:
 
     def __init__(self, total: int, stream=sys.stderr):
         self.total, self.done, self.started, self.stream = total, 0, time.monotonic(), stream
+        self.first: float | None = None
 
     def update(self, result: SubmissionResult) -> None:
         self.done += 1
-        elapsed = time.monotonic() - self.started
-        eta = elapsed / self.done * (self.total - self.done)
+        now = time.monotonic()
+        elapsed = now - self.started
+        self.first = self.first or now
+        # the pace since the first result: the start-up (workers, the zygote) is not paid again
+        pace = (now - self.first) / (self.done - 1) if self.done > 1 else elapsed
+        eta = pace * (self.total - self.done)
         bar = "#" * int(20 * self.done / self.total)
         status = "ok" if not result.all_problems else f"{len(result.all_problems)} problem(s)"
         print(f"[{bar:<20}] {self.done}/{self.total}  {elapsed:5.0f}s elapsed, ETA {eta:4.0f}s  {result.student}: {status}",
@@ -327,10 +337,10 @@ def _run_pool(todo: list[Job], jobs: int, results: list, meter, root: Path, assi
     # The server imports this module once, and every worker starts with it already imported.
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__])
-    counter = context.Value("i", 0)
+    counter, stop = context.Value("i", 0), context.Value("b", 0)
     pending = {}
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
-                             initargs=(counter, zygote_address, marker)) as pool:
+                             initargs=(counter, stop, zygote_address, marker)) as pool:
         pending = {pool.submit(grade_submission, job): job for job in todo}
         try:
             for future in as_completed(pending):
@@ -340,6 +350,12 @@ def _run_pool(todo: list[Job], jobs: int, results: list, meter, root: Path, assi
                 results.append(result)
                 if meter:
                     meter.update(result)
+        except KeyboardInterrupt:
+            # Stop now: without this the pool would grade every queued submission before exiting,
+            # and throw the results away. What is recorded so far stays recorded.
+            stop.value = 1
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
         except BrokenProcessPool:
             finished = {r.student for r in results}
             left = [job for job in pending.values() if job.student not in finished]

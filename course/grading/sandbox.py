@@ -207,8 +207,10 @@ def run_sandboxed(options: SandboxOptions, connection_file: str, run_kernel: Cal
             if init == 0:
                 _guarded(lambda: _be_init(options, connection_file, run_kernel))
             os._exit(_exit_code_of(init))
-        # Fallback without namespaces: limits, a session of its own, the scratch folder as cwd.
-        os.setsid()
+        # Fallback without namespaces: limits, a session of its own (the zygote's child already
+        # leads one), the scratch folder as cwd.
+        if os.getsid(0) != os.getpid():
+            os.setsid()
         _become_kernel(options, connection_file, run_kernel, own_uid=False)
     _guarded(keeper)
 

@@ -104,6 +104,8 @@ def _run_kernel(connection_file: str, arguments: list[str]) -> int:
 
 def _start_child(request: dict, zygote_pid: int) -> None:
     """In the forked child: shed everything of the zygote's, then enter the sandbox."""
+    os.setsid()  # out of the terminal's process group: the instructor's Ctrl-C is not a student's KeyboardInterrupt
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     null = os.open(os.devnull, os.O_RDWR)
@@ -185,6 +187,7 @@ def main(argv: list[str]) -> int:
     if sys.path and (sys.path[0] in ("", os.getcwd())):
         del sys.path[0]
     control = socket.socket(fileno=int(argv[0]))
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the grader, which then closes us
     from course.grading.sandbox import _check, _libc, PR_SET_PDEATHSIG
     _check(_libc().prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "prctl")  # dies with its owner
     try:

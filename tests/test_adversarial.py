@@ -234,7 +234,9 @@ def test_the_batch_grades_everyone(batch):
 
 def test_honest_students_get_full_marks(batch):
     for student in ("honest-1", "honest-2", "timestamp-garbage"):
-        assert all(batch["scores"][(student, t)] == 1 for t in TESTS), student
+        result = next(r for r in batch["report"].results if r.student == student)
+        got = {t: batch["scores"][(student, t)] for t in TESTS}
+        assert got == FULL, f"{student}: {got}; problems: {result.all_problems}"
         assert batch["scores"][(student, "essay")] is None  # awaits manual grading
 
 
@@ -423,3 +425,20 @@ def _in_session(process: Path, session: int) -> bool:
         return fields[0] != "Z" and int(fields[3]) == session
     except (OSError, ValueError, IndexError):
         return False
+
+
+def test_a_fork_bomb_does_not_starve_the_next_student_of_processes(tmp_path):
+    """One worker, a fork bomb then an honest student under the same sandbox uid: the bomb's
+    processes are still being collected when the next kernel starts, and would count against its
+    process limit (the kernel then cannot start its threads) unless the grader waits for them."""
+    bomb = CASES["fork-bomb"][1](source_notebook()).cells[1].source
+    # graded in name order by one worker: bomb, honest, bomb, honest...
+    answers = {f"{n}-a-bomb": bomb for n in range(4)} | {f"{n}-b-honest": "answer = 42" for n in range(4)}
+    course = make_course(tmp_path / "course", answers)
+    report = grade_assignment(ASSIGNMENT, root=course, jobs=1, progress=False,
+                              limits=Limits(cell_timeout=3, submission_timeout=25, memory_mb=1024, max_processes=64))
+    scores = recorded_scores(course)
+    for n in range(4):
+        student = f"{n}-b-honest"
+        problems = next(r for r in report.results if r.student == student).all_problems
+        assert {t: scores[(student, t)] for t in TESTS} == FULL, (student, problems)

@@ -34,7 +34,7 @@ from nbformat import NotebookNode
 from course.grading.execute import Limits, execute, scores
 from course.grading.rebuild import ROLE_WRITTEN, Template, rebuild, role_of
 from course.grading.kernel import zygote_supported
-from course.grading.leftovers import end_processes
+from course.grading.leftovers import end_processes, end_uid
 from course.grading.sandbox import full_isolation_available
 from course.grading.zygote import Zygote, ZygoteError, batch_marker, own_zygote, use_shared_zygote
 from course.paths import course_root, data_dir, grading_root
@@ -184,7 +184,7 @@ def grade_submission(job: Job) -> SubmissionResult:
 def _end_leftovers(uid: int, kernels: list[int], alone: bool) -> None:
     """End what the submission's kernels left running (see course.grading.leftovers)."""
     if full_isolation_available():
-        end_processes(uid=uid)
+        end_uid(uid)
         return
     for kernel in kernels:  # without namespaces a kernel leads a session of its own
         end_processes(session=kernel)

@@ -24,6 +24,7 @@ from nbformat import NotebookNode
 
 from course.grading.kernel import SandboxLimits, kernel_manager, zygote_supported
 from course.grading.rebuild import ROLE_TEST, role_of
+from course.grading.sandbox import KERNEL_LOG
 from course.grading.zygote import zygote
 
 
@@ -80,7 +81,22 @@ def execute(notebook: NotebookNode, workdir: Path, limits: Limits, uid: int,
         asyncio.run(_execute(notebook, workdir, limits, uid, hide, keep, report))
     except Exception as exc:  # a kernel that cannot start, a broken connection: never fatal to the batch
         report.problems.append(f"grading stopped: {type(exc).__name__}: {str(exc)[:300]}")
+    if any("died" in problem or "grading stopped" in problem for problem in report.problems):
+        last_words = _last_line(workdir / KERNEL_LOG)
+        if last_words:
+            report.problems.append(f"the kernel's last error output: {last_words}")
     return report
+
+
+def _last_line(log: Path) -> str:
+    """The last line a dead kernel (or the sandbox around it) wrote to its error output."""
+    try:
+        with open(log, "rb") as file:
+            file.seek(max(0, log.stat().st_size - 4096))
+            lines = [line.strip() for line in file.read().decode(errors="replace").splitlines() if line.strip()]
+    except OSError:
+        return ""
+    return lines[-1][:300] if lines else ""
 
 
 async def _execute(notebook, workdir, limits, uid, hide, keep, report) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 from pathlib import Path
 
 from course.grading.sandbox import MARKER
@@ -56,3 +57,14 @@ def end_processes(uid: int | None = None, session: int | None = None, marker: st
         except (OSError, ValueError, IndexError):
             continue
     return ended
+
+
+def end_uid(uid: int, wait: float = 5.0) -> None:
+    """End every process of a sandbox uid, and wait until the system has let go of them all.
+
+    Waiting matters: the next kernel runs under the same uid with a limit on its processes, and
+    processes that are still exiting (a namespace's init collects a fork bomb's children as it
+    ends) count against it; a kernel started too soon would fail to start its threads."""
+    deadline = time.monotonic() + wait
+    while end_processes(uid=uid) and time.monotonic() < deadline:
+        time.sleep(0.01)

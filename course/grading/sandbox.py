@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Callable, NoReturn
 
 MARKER = "COURSE_GRADING_SANDBOX"
+KERNEL_LOG = ".kernel-log"  # in the scratch folder: the sandbox's and the kernel's own error output
 
 CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWNET = 0x00020000, 0x20000000, 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
@@ -184,11 +185,15 @@ def _be_init(options: SandboxOptions, connection_file: str, run_kernel: Callable
 
 
 def _guarded(body: Callable[[], NoReturn]) -> NoReturn:
-    """A forked child never returns into the zygote's code, whatever happens."""
+    """A forked child never returns into the zygote's code, whatever happens; what went wrong
+    goes to its standard error, which the zygote points at the kernel's log (KERNEL_LOG)."""
     try:
         body()
-    except BaseException:
-        pass
+    except BaseException as exc:
+        try:
+            os.write(2, f"sandbox: {type(exc).__name__}: {exc}\n".encode(errors="replace"))
+        except OSError:
+            pass
     os._exit(70)
 
 

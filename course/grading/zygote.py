@@ -43,7 +43,7 @@ import traceback
 from dataclasses import asdict
 from pathlib import Path
 
-from course.grading.sandbox import MARKER, SandboxOptions, run_sandboxed
+from course.grading.sandbox import KERNEL_LOG, MARKER, SandboxOptions, run_sandboxed
 
 # What the course's notebooks import, and what ipykernel imports while it starts.
 PRELOAD = (
@@ -109,8 +109,12 @@ def _start_child(request: dict, zygote_pid: int) -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     null = os.open(os.devnull, os.O_RDWR)
-    for fd in (0, 1, 2):
-        os.dup2(null, fd)
+    os.dup2(null, 0)
+    os.dup2(null, 1)
+    # errors (the sandbox's, the kernel's before it takes over its output) go to a log the grader
+    # quotes when a kernel dies; the file size limit keeps it small
+    log = os.open(Path(request["options"]["workdir"]) / KERNEL_LOG, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.dup2(log, 2)
     os.closerange(3, os.sysconf("SC_OPEN_MAX"))  # the socket to the grader, anything else inherited
     os.environ.clear()
     os.environ.update(request["env"])

@@ -192,3 +192,26 @@ def test_grading_many_submissions_leaks_no_files_or_threads(scratch):
     for index in range(4):
         run(scratch, f"next-{index}", "1")
     assert (len(os.listdir("/proc/self/fd")), len(os.listdir("/proc/self/task"))) == before
+
+
+def test_a_zygote_cleans_up_after_an_owner_that_just_exits(tmp_path):
+    """A pool worker exits without running atexit: its zygote still ends and removes its folder."""
+    import subprocess
+    import sys
+
+    script = ("import os, sys\nfrom course.grading.zygote import zygote, own_zygote\n"
+              "zygote()\nprint(own_zygote().home, own_zygote().process.pid, flush=True)\nos._exit(0)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True)
+    home, pid = done.stdout.split()
+    deadline = time.monotonic() + 10
+    while (Path(home).exists() or Path(f"/proc/{pid}").exists() and _state(int(pid)) != "Z") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not Path(home).exists(), "the zygote's private folder was left behind"
+    assert not Path(f"/proc/{pid}").exists() or _state(int(pid)) == "Z", "the zygote outlived its owner"
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return "gone"

@@ -193,11 +193,24 @@ def main(argv: list[str]) -> int:
     control = socket.socket(fileno=int(argv[0]))
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the grader, which then closes us
     from course.grading.sandbox import _check, _libc, PR_SET_PDEATHSIG
-    _check(_libc().prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "prctl")  # dies with its owner
+    # Ends with its owner, even one that exits without closing it (a pool worker), and removes
+    # its private folder on the way out. Its kernels die with it (theirs is SIGKILL).
+    signal.signal(signal.SIGTERM, lambda _signal, _frame: sys.exit(0))
+    _check(_libc().prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0), "prctl")
+    home = Path(argv[1]).parent
+    try:
+        return _start(control, argv[1])
+    finally:
+        # the owner's end usually comes twice (its socket closes, and SIGTERM): once is enough
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def _start(control: socket.socket, address: str) -> int:
     try:
         # listening first: workers may connect (and wait for the greeting) while it imports
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        listener.bind(argv[1])
+        listener.bind(address)
         listener.listen(64)
         control.send(json.dumps({"listening": True}).encode())
         _preload()

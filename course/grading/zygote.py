@@ -167,7 +167,7 @@ def serve(control: socket.socket, listener: socket.socket, hello: dict) -> int:
     Reaping happens only here, so a child's pid cannot be reused between the fork and the pidfd
     that refers to it."""
     clients: list[socket.socket] = []
-    while True:
+    while not _ending:
         _reap()
         readable = select.select([control, listener, *clients], [], [], 1.0)[0]
         if control in readable:
@@ -184,6 +184,7 @@ def serve(control: socket.socket, listener: socket.socket, hello: dict) -> int:
             if not _answer(connection):
                 clients.remove(connection)
                 connection.close()
+    return 0  # the owner has died (SIGTERM)
 
 
 def main(argv: list[str]) -> int:
@@ -195,15 +196,22 @@ def main(argv: list[str]) -> int:
     from course.grading.sandbox import _check, _libc, PR_SET_PDEATHSIG
     # Ends with its owner, even one that exits without closing it (a pool worker), and removes
     # its private folder on the way out. Its kernels die with it (theirs is SIGKILL).
-    signal.signal(signal.SIGTERM, lambda _signal, _frame: sys.exit(0))
+    # The handler only raises a flag, which the loop checks: an exception could interrupt the
+    # clean-up below, and the owner's end usually comes twice at once (its socket closes, SIGTERM).
+    signal.signal(signal.SIGTERM, _note_the_end)
     _check(_libc().prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0), "prctl")
-    home = Path(argv[1]).parent
     try:
         return _start(control, argv[1])
     finally:
-        # the owner's end usually comes twice (its socket closes, and SIGTERM): once is enough
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        shutil.rmtree(home, ignore_errors=True)
+        shutil.rmtree(Path(argv[1]).parent, ignore_errors=True)
+
+
+_ending = False
+
+
+def _note_the_end(_signal, _frame) -> None:
+    global _ending
+    _ending = True
 
 
 def _start(control: socket.socket, address: str) -> int:

@@ -27,6 +27,7 @@ from nbgrader.api import Gradebook
 from course.grading.autograde import UID_BLOCK, grade_assignment
 from course.grading.execute import Limits
 from course.grading.nbgrader_run import run_nbgrader
+from course.grading.leftovers import state_and_session
 from course.grading.sandbox import full_isolation_available
 from course.grading.zygote import own_zygote
 from course.paths import course_root
@@ -356,9 +357,9 @@ def test_without_namespaces_students_stay_apart_and_nothing_is_left(tmp_path, ke
 def _escaped(process: Path) -> bool:
     """A student's leftover still running (a zombie, already ended and waiting for init to
     collect it, does not count)."""
+    if state_and_session(process)[0] in ("Z", "gone"):
+        return False
     try:
-        if (process / "stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
-            return False
         return (process / "comm").read_text().strip() == "escaped-fork" or \
             (process / "cmdline").read_bytes() == b"sleep\x00301\x00"
     except OSError:
@@ -396,7 +397,7 @@ def test_ctrl_c_stops_the_batch_at_once_and_keeps_what_was_graded(tmp_path):
     assert not [p for p in _processes() if _in_session(p, batch.pid)]
     # no kernel, keeper or zygote of the batch is left (this test process may have a zygote of its own)
     own = own_zygote()
-    left = [p.name for p in _processes() if b"course.grading.zygote" in _cmdline(p) and _state(p) != "Z"
+    left = [p.name for p in _processes() if b"course.grading.zygote" in _cmdline(p) and state_and_session(p)[0] not in ("Z", "gone")
             and not (own and int(p.name) == own.process.pid)]
     assert not left, left
 
@@ -412,19 +413,9 @@ def _cmdline(process: Path) -> bytes:
         return b""
 
 
-def _state(process: Path) -> str:
-    try:
-        return (process / "stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return "gone"
-
-
 def _in_session(process: Path, session: int) -> bool:
-    try:
-        fields = (process / "stat").read_text().rsplit(")", 1)[1].split()
-        return fields[0] != "Z" and int(fields[3]) == session
-    except (OSError, ValueError, IndexError):
-        return False
+    state, its_session = state_and_session(process)
+    return state != "Z" and its_session == session
 
 
 def test_a_fork_bomb_does_not_starve_the_next_student_of_processes(tmp_path):

@@ -20,6 +20,7 @@ from course.grading import zygote as zygote_module
 from course.grading.autograde import sandbox_paths
 from course.grading.execute import Limits, execute
 from course.grading.kernel import SandboxLimits, kernel_manager
+from course.grading.leftovers import state_and_session
 from course.grading.sandbox import full_isolation_available
 from course.grading.zygote import Zygote, ZygoteClient, ZygoteError, kernel_environment, stop_zygote, zygote
 
@@ -211,7 +212,4 @@ def test_a_zygote_cleans_up_after_an_owner_that_just_exits(tmp_path):
 
 
 def _state(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return "gone"
+    return state_and_session(Path(f"/proc/{pid}"))[0]

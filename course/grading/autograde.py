@@ -6,8 +6,9 @@ and hands one submission at a time to a pool of worker processes. A worker copie
 into a scratch folder of its own, reads each notebook defensively, rebuilds it around the template
 (course.grading.rebuild), runs it in a kernel the zygote forks into the sandbox
 (course.grading.execute, .kernel, .sandbox), ends whatever the kernel left running
-(course.grading.leftovers) and returns scores and the executed notebook. Only the parent writes: autograded/<student>/<assignment>/ and the gradebook, one
-submission at a time, so one bad submission can never change another student's grade.
+(course.grading.leftovers) and returns scores and the executed notebook. Only the parent
+writes: autograded/<student>/<assignment>/ and the gradebook, one submission at a time, so one
+bad submission can never change another student's grade.
 """
 
 from __future__ import annotations
@@ -32,9 +33,9 @@ import nbformat
 from nbformat import NotebookNode
 
 from course.grading.execute import Limits, execute, scores
-from course.grading.rebuild import ROLE_WRITTEN, Template, rebuild, role_of
 from course.grading.kernel import zygote_supported
 from course.grading.leftovers import end_processes, end_uid
+from course.grading.rebuild import ROLE_WRITTEN, Template, rebuild, role_of
 from course.grading.sandbox import full_isolation_available
 from course.grading.zygote import Zygote, ZygoteError, batch_marker, own_zygote, use_shared_zygote
 from course.paths import course_root, data_dir, grading_root
@@ -324,7 +325,7 @@ def grade_assignment(assignment: str, root: Path | None = None, db_url: str | No
             end_processes(marker=marker)
         shutil.rmtree(scratch_root, ignore_errors=True)
     isolation = "full (namespaces, no network, hidden course files)" if full_isolation_available() else \
-        "partial (resource limits only: run as root with util-linux for full isolation)"
+        "partial (resource limits only: run as root on a kernel that allows namespaces for full isolation)"
     return BatchReport(assignment, results, skipped, time.monotonic() - started, isolation, uid_base)
 
 

@@ -63,7 +63,8 @@ class _ForkedKernel:
     def wait(self, timeout: float | None = None) -> int:
         if self.returncode is None:
             select.select([self._pidfd], [], [], timeout)
-        return self.poll() if self.poll() is not None else 0
+        self.poll()
+        return self.returncode or 0
 
     async def ended(self) -> int:
         """Wait without polling: the pidfd becomes readable when the process ends."""

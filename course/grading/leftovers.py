@@ -22,9 +22,14 @@ from pathlib import Path
 from course.grading.sandbox import MARKER
 
 
-def _session_of(entry: Path) -> int:
-    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-    return int(fields[3])  # state, ppid, pgrp, session
+def state_and_session(process: Path) -> tuple[str, int]:
+    """A /proc/<pid> entry's state letter ("Z": ended, awaiting collection) and session id;
+    ("gone", -1) once it no longer exists."""
+    try:
+        fields = (process / "stat").read_text().rsplit(")", 1)[1].split()  # the name may hold spaces
+        return fields[0], int(fields[3])  # state, ppid, pgrp, session
+    except (OSError, ValueError, IndexError):
+        return "gone", -1
 
 
 def end_processes(uid: int | None = None, session: int | None = None, marker: str | None = None,
@@ -48,13 +53,13 @@ def end_processes(uid: int | None = None, session: int | None = None, marker: st
             owner = entry.stat().st_uid
             doomed = owner == uid
             if not doomed and owner == my_uid and session is not None:
-                doomed = _session_of(entry) == session
+                doomed = state_and_session(entry)[1] == session
             if not doomed and owner == my_uid and tag:
                 doomed = tag in (entry / "environ").read_bytes().split(b"\0")
             if doomed:
                 os.kill(int(entry.name), signal.SIGKILL)
                 ended += 1
-        except (OSError, ValueError, IndexError):
+        except (OSError, ValueError):
             continue
     return ended
 

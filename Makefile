@@ -1,6 +1,8 @@
 # One-command set-up on a fresh machine with only Python 3.11+ and make.
-#   make lab   - install into .venv if needed, build the student version, open JupyterLab
-#   make test  - install into .venv if needed, run the whole test suite
+#   make lab        - install into .venv if needed, build the student version, open JupyterLab
+#   make test       - install into .venv if needed, run the whole test suite
+#   make test-fast  - the inner loop: every test that starts no kernel and no server (under a minute)
+#   make format     - apply ruff's fixes and formatting (code and notebooks)
 # Options: PORT=8888 (JupyterLab port), BROWSER=none (do not open a browser),
 #          PYTHON=python3.12 (interpreter used to create .venv).
 
@@ -11,13 +13,15 @@ BIN    := $(VENV)/bin
 # Re-install whenever the package metadata changes.
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab test bench install workspace clean-workspace help
+.PHONY: lab test test-fast format bench install workspace clean-workspace help
 
 help:
-	@echo "make lab     build the student notebooks into workspace/ and open JupyterLab (PORT=, BROWSER=)"
-	@echo "make test    run the whole test suite"
-	@echo "make install create .venv and install the course with its test tools"
-	@echo "make bench   run the benchmarks under benchmarks/ (results in benchmarks/results/)"
+	@echo "make lab       build the student notebooks into workspace/ and open JupyterLab (PORT=, BROWSER=)"
+	@echo "make test      run the whole test suite"
+	@echo "make test-fast run the tests that start no kernel and no server (the inner loop, under a minute)"
+	@echo "make format    apply ruff's lint fixes and formatting to the code and the notebooks"
+	@echo "make install   create .venv and install the course with its test tools"
+	@echo "make bench     run the benchmarks under benchmarks/ (results in benchmarks/results/)"
 
 install: $(STAMP)
 
@@ -40,6 +44,13 @@ lab: workspace
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow and not browser" $(PYTEST_ARGS)
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/widget_latency.py

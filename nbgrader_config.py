@@ -20,6 +20,16 @@ c.Execute.interrupt_on_timeout = True
 # A kernel that dies is not retried: the same code would die again.
 c.Execute.execute_retries = 0
 
+# --- what `course grade` and `course check` allow one submission ---------------------
+# (course/autograder/limits.py; the cell timeout is c.Execute.timeout above; `course grade`
+# options override these for one batch). nbgrader ignores this section.
+c.GradingLimits.submission_timeout = 300  # seconds for the whole notebook
+c.GradingLimits.memory_mb = 2048
+c.GradingLimits.max_processes = 256
+c.GradingLimits.max_file_mb = 64
+c.GradingLimits.max_output_bytes = 1_000_000
+c.GradingLimits.max_notebook_bytes = 20_000_000
+
 # --- output limits: hostile or careless output must not bloat feedback or the gradebook
 c.LimitOutput.max_lines = 1000
 c.LimitOutput.max_traceback = 100
@@ -38,5 +48,5 @@ c.GenerateFeedback.preprocessors = [
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
     "nbgrader.preprocessors.ClearHiddenTests",
     # tracebacks quote the lines around the error, which can be hidden tests
-    "course.grading.redact.RedactTestTracebacks",
+    "course.pipeline.redact.RedactTestTracebacks",
 ]

@@ -21,11 +21,11 @@ import time
 from pathlib import Path
 
 import nbformat
-from nbgrader.api import Gradebook
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from course.grading.nbgrader_run import environment_for_tools, run_nbgrader  # noqa: E402
+from course.nbgrader_run import environment_for_tools, run_nbgrader  # noqa: E402
+from tests.helpers import gradebook_scores  # noqa: E402
 from tests.mistakes import MISTAKES  # noqa: E402
 
 
@@ -54,15 +54,16 @@ def make_course(where: Path, assignment: str, n: int) -> Path:
 
 
 def scores(course: Path, assignment: str) -> dict:
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        return {(s.student.id, g.name): g.auto_score for s in gb.find_assignment(assignment).submissions
-                for nb in s.notebooks for g in nb.grades if g.cell.cell_type == "code"}
+    return gradebook_scores(course, assignment, code_only=True)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--assignment", default="00-orientation",
-                        choices=sorted(p.name for p in (ROOT / "notebooks").iterdir() if p.is_dir()))
+    parser.add_argument(
+        "--assignment",
+        default="00-orientation",
+        choices=sorted(p.name for p in (ROOT / "notebooks").iterdir() if p.is_dir()),
+    )
     parser.add_argument("--submissions", type=int, default=24)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-grade-"))
@@ -73,14 +74,25 @@ def main() -> int:
         run_nbgrader(stock, "autograde", args.assignment, "--force", timeout=3600)
         stock_seconds = time.perf_counter() - start
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "course.cli", "grade", args.assignment], cwd=ours, check=True,
-                       env=environment_for_tools(), capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "course.cli", "grade", args.assignment],
+            cwd=ours,
+            check=True,
+            env=environment_for_tools(),
+            capture_output=True,
+        )
         our_seconds = time.perf_counter() - start
         a, b = scores(stock, args.assignment), scores(ours, args.assignment)
         differences = {k: (a.get(k), b.get(k)) for k in set(a) | set(b) if a.get(k) != b.get(k)}
-        result = {"assignment": args.assignment, "submissions": args.submissions, "cpus": os.cpu_count(),
-                  "stock_nbgrader_seconds": round(stock_seconds, 1), "course_grade_seconds": round(our_seconds, 1),
-                  "speedup": round(stock_seconds / our_seconds, 2), "score_differences": len(differences)}
+        result = {
+            "assignment": args.assignment,
+            "submissions": args.submissions,
+            "cpus": os.cpu_count(),
+            "stock_nbgrader_seconds": round(stock_seconds, 1),
+            "course_grade_seconds": round(our_seconds, 1),
+            "speedup": round(stock_seconds / our_seconds, 2),
+            "score_differences": len(differences),
+        }
         print(json.dumps(result, indent=2))
         if differences:
             print("differing scores (stock, ours):", dict(list(differences.items())[:10]))

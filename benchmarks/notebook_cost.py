@@ -54,8 +54,9 @@ def main() -> int:
         print(f"{r['notebook']:<60} {r['seconds']:6.2f} s  {r['peak_mb']:6.1f} MB  {'OK' if fine else 'OVER'}")
     out = Path(__file__).parent / "results"
     out.mkdir(exist_ok=True)
-    (out / "notebook_cost.json").write_text(json.dumps({"targets": {"seconds": TARGET_SECONDS, "mb": TARGET_MB},
-                                                         "results": results}, indent=2))
+    (out / "notebook_cost.json").write_text(
+        json.dumps({"targets": {"seconds": TARGET_SECONDS, "mb": TARGET_MB}, "results": results}, indent=2)
+    )
     return 0 if ok else 1
 
 

@@ -30,12 +30,22 @@ def scenarios():
     months = [pd.Timestamp(m) for m in pd.date_range("1992-01-01", "2001-12-01", freq="7MS")]
     return [
         ("timeline: toggle a case", timeline.controls["cases"]["context"], [True, False], timeline.outputs["figure"]),
-        ("timeline: change the date range", timeline.controls["dates"],
-         [(pd.Timestamp("2018-01-01"), pd.Timestamp("2018-06-01")), (pd.Timestamp("2017-07-01"), pd.Timestamp("2019-06-01"))],
-         timeline.outputs["figure"]),
+        (
+            "timeline: change the date range",
+            timeline.controls["dates"],
+            [
+                (pd.Timestamp("2018-01-01"), pd.Timestamp("2018-06-01")),
+                (pd.Timestamp("2017-07-01"), pd.Timestamp("2019-06-01")),
+            ],
+            timeline.outputs["figure"],
+        ),
         ("arsenal: move the date slider", arsenal.controls["date"], months, arsenal.outputs["figure"]),
-        ("channels: toggle formality", channels.controls["formality"], ["formal only", "informal only", "all contacts"],
-         channels.outputs["figure"]),
+        (
+            "channels: toggle formality",
+            channels.controls["formality"],
+            ["formal only", "informal only", "all contacts"],
+            channels.outputs["figure"],
+        ),
         ("cycle: move US involvement", sim.controls["us_involvement"], [0.0, 0.5, 1.0], sim.outputs["figure"]),
     ]
 

@@ -1,10 +1,17 @@
-"""Read the course's tables from data/, validate them once, return typed DataFrames.
+"""Read the course's tables from data/, validated, as typed DataFrames.
 
-Why a loader instead of `pd.read_csv` in each notebook: every fact in the course must trace to
-a row with a source, so the tables are checked against `data/datapackage.json` (columns, types,
-allowed values, primary and foreign keys) and a few cross-row rules before any notebook sees
-them. A broken or missing file gives one clear `DataError` naming the file, line and column,
-instead of a wrong chart three cells later.
+Why a loader instead of `pd.read_csv` in each notebook: every fact in the course must trace to a
+row with a source, so the tables must match `data/datapackage.json` (columns, types, allowed
+values, primary and foreign keys) before any notebook sees them. A broken or missing file gives
+one clear `DataError` naming the file, line and column, instead of a wrong chart three cells later.
+
+Who validates: frictionless, against datapackage.json; nothing here repeats its checks. It is
+slow to start (seconds), so it runs only when it has something to say: datapackage.json records
+each file's SHA-256 (`scripts/refresh_data_hashes.py` validates, then records them; the test suite
+validates the committed package), and a file that still has its recorded hash is the validated
+one. An edited file (an instructor adapting the course) is validated in full on first load.
+What a schema cannot express (a month-precision date is the first of its month; low <= best <=
+high) is checked here, on every load.
 
 Types: dates become `datetime64`, fields with a fixed set of values become ordered-as-listed
 categoricals, whole numbers become nullable `Int64`, decimals `Float64`, flags `bool`, text
@@ -14,6 +21,7 @@ change what the next cell (or the autograder) loads.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from functools import lru_cache
@@ -21,19 +29,29 @@ from pathlib import Path
 
 import pandas as pd
 
+from course.errors import DataError
 from course.paths import data_dir
 
 __all__ = [
-    "DataError", "load", "table_names", "load_sources", "load_actors", "load_events",
-    "load_event_actors", "load_meetings", "load_arsenal", "load_nk_tests",
-    "load_missile_counts", "load_agreements", "load_claims", "clear_cache",
+    "DataError",
+    "clear_cache",
+    "load",
+    "load_actors",
+    "load_agreements",
+    "load_arsenal",
+    "load_claims",
+    "load_event_actors",
+    "load_events",
+    "load_meetings",
+    "load_missile_counts",
+    "load_nk_tests",
+    "load_sources",
+    "table_names",
+    "validate",
 ]
 
 _MAX_PROBLEMS_SHOWN = 10
-
-
-class DataError(ValueError):
-    """A data file is missing, unreadable, or breaks the package's schema or rules."""
+_REFRESH = "after editing data/, run: python scripts/refresh_data_hashes.py"
 
 
 def clear_cache() -> None:
@@ -43,17 +61,18 @@ def clear_cache() -> None:
 
 
 @lru_cache(maxsize=1)
-def _package() -> dict:
+def _package() -> dict[str, dict]:
+    """The resources of datapackage.json, by table name."""
     path = data_dir() / "datapackage.json"
     if not path.is_file():
-        raise DataError(f"{path} is missing: the course cannot check its data without it. "
-                        "Restore it with `git checkout -- data/`.")
+        raise DataError(
+            f"{path} is missing: the course cannot check its data without it. Restore it with `git checkout -- data/`."
+        )
     try:
         package = json.loads(path.read_text(encoding="utf-8"))
-        resources = {r["name"]: r for r in package["resources"]}
+        return {r["name"]: r for r in package["resources"]}
     except (json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError) as exc:
         raise DataError(f"{path} is not a valid data package descriptor: {exc}") from exc
-    return resources
 
 
 def table_names() -> list[str]:
@@ -67,126 +86,171 @@ def _fail(path: Path, problems: list[str]) -> None:
     raise DataError(f"{path} has {len(problems)} problem(s):\n  {shown}{more}")
 
 
-def _line(index: int) -> int:
-    """CSV line number of a data row (line 1 is the header)."""
-    return int(index) + 2
+# --- validation: frictionless, when a file is not the one whose hash was recorded --------------
 
 
-def _convert(raw: pd.Series, field: dict, problems: list[str]) -> pd.Series:
-    """Turn one column of strings into the field's type, recording every bad cell."""
-    name, kind = field["name"], field.get("type", "string")
-    cons = field.get("constraints", {})
+def _path(resource: dict) -> Path:
+    return data_dir() / resource["path"]
+
+
+def _unchanged(resource: dict) -> bool:
+    recorded = str(resource.get("hash", "")).removeprefix("sha256:")
+    return bool(recorded) and hashlib.sha256(_path(resource).read_bytes()).hexdigest() == recorded
+
+
+def _field(resource: dict, name: str | None) -> dict:
+    return next((f for f in resource["schema"]["fields"] if f["name"] == name), {})
+
+
+def _describe(error: dict, resource: dict) -> str:
+    """One frictionless error in the course's words: file line, column, value, the rule broken."""
+    kind, line, column, value = error["type"], error.get("rowNumber"), error.get("fieldName"), error.get("cell")
+    where = f"line {line}, column '{column}'" if line and column else f"line {line}" if line else ""
+    if kind == "type-error":
+        return f"{where}: {value!r} is not a valid {_field(resource, column).get('type', 'value')}"
+    if kind == "constraint-error":
+        rule = re.search(r'constraint "(\w+)"', error.get("note", ""))
+        rule = rule.group(1) if rule else ""
+        limit = _field(resource, column).get("constraints", {}).get(rule)
+        if rule == "required":
+            return f"{where}: value required"
+        if rule == "enum":
+            return f"{where}: {value!r} is not allowed (allowed: {', '.join(map(str, limit))})"
+        if rule == "pattern":
+            return f"{where}: {value!r} does not match the pattern {limit}"
+        if rule == "maxLength":
+            return f"{where}: {value!r} is too long (at most {limit} characters)"
+        if rule in ("minimum", "maximum"):
+            return f"{where}: {value} is outside the {rule} {limit}"
+        return f"{where}: {value!r} breaks the rule {rule!r} {limit}"
+    if kind in ("unique-error", "primary-key"):
+        key = resource["schema"].get("primaryKey")
+        return f"{where}: {f'primary key {key}' if kind == 'primary-key' else repr(value)} repeats an earlier row"
+    if kind == "foreign-key":
+        (field,) = error["fieldNames"]
+        fk = next(k for k in resource["schema"]["foreignKeys"] if k["fields"] == field)
+        target = fk["reference"]
+        bad = error["cells"][[f["name"] for f in resource["schema"]["fields"]].index(field)]
+        return (
+            f"line {line}, column '{field}': {bad!r} is not a {target['fields']} in "
+            f"{_package()[target['resource']]['path']}"
+        )
+    return f"{where + ': ' if where else ''}{error.get('message') or error.get('note') or kind}"
+
+
+def _header_problem(resource: dict) -> str | None:
+    """The clear message for a table whose columns are not the schema's, or None."""
+    expected = [f["name"] for f in resource["schema"]["fields"]]
+    try:
+        header = pd.read_csv(_path(resource), nrows=0, dtype=str, encoding="utf-8").columns.tolist()
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError):
+        return None
+    if header == expected:
+        return None
+    missing = [c for c in expected if c not in header]
+    extra = [c for c in header if c not in expected]
+    return (
+        f"{_path(resource)} has the wrong columns: expected {expected}"
+        + (f"; missing {missing}" if missing else "")
+        + (f"; unexpected {extra}" if extra else "")
+        + ("; same columns in another order" if not missing and not extra else "")
+    )
+
+
+def validate() -> None:
+    """Validate every table with frictionless against datapackage.json; raise DataError for the
+    first table (in the package's order) that breaks it."""
+    from frictionless import Package  # slow to import: only when there is something to check
+
+    resources = _package()
+    for resource in resources.values():
+        problem = _header_problem(resource)
+        if problem:
+            raise DataError(problem)
+    try:
+        report = Package(str(data_dir() / "datapackage.json")).validate()
+    except Exception as exc:  # a descriptor frictionless cannot even open
+        raise DataError(f"{data_dir() / 'datapackage.json'} cannot be validated: {exc}") from exc
+    for task in report.tasks:
+        errors = [e.to_descriptor() for e in task.errors if e.type not in ("hash-count", "byte-count")]
+        if not errors:
+            continue
+        resource = resources[task.name]
+        if any(e["type"] == "encoding-error" for e in errors):
+            raise DataError(f"{_path(resource)} is not UTF-8 text")
+        _fail(_path(resource), [_describe(e, resource) for e in errors])
+    if report.errors:
+        raise DataError("; ".join(e.message for e in report.errors))
+
+
+def _check_files() -> None:
+    """Every table is present; validate the package unless every file has its recorded hash."""
+    resources = _package()
+    for name, resource in resources.items():
+        if not _path(resource).is_file():
+            raise DataError(
+                f"{_path(resource)} is missing (table '{name}' in datapackage.json). "
+                "Restore it with `git checkout -- data/`."
+            )
+    if not all(_unchanged(r) for r in resources.values()):
+        validate()
+
+
+# --- typing --------------------------------------------------------------------------------
+
+
+def _typed(raw: pd.Series, field: dict) -> pd.Series:
+    """One column of (valid) strings as the field's type."""
+    kind, constraints = field.get("type", "string"), field.get("constraints", {})
     present = raw != ""
-
-    if cons.get("required"):
-        for idx in raw.index[~present]:
-            problems.append(f"line {_line(idx)}, column '{name}': value required")
-
     if kind == "date":
-        values = pd.to_datetime(raw.where(present), format="%Y-%m-%d", errors="coerce")
-        bad = present & values.isna()
-    elif kind in ("integer", "number"):
-        values = pd.to_numeric(raw.where(present), errors="coerce")
-        bad = present & values.isna()
-        if kind == "integer":
-            bad |= present & values.notna() & (values != values.round())
-            values = values.where(~bad).astype("Int64")
-        else:
-            values = values.astype("Float64")
-    elif kind == "boolean":
+        return pd.to_datetime(raw.where(present), format="%Y-%m-%d")
+    if kind == "integer":
+        return pd.to_numeric(raw.where(present)).astype("Int64")
+    if kind == "number":
+        return pd.to_numeric(raw.where(present)).astype("Float64")
+    if kind == "boolean":
         values = raw.map({"true": True, "false": False})
-        bad = present & values.isna()
-        values = values.astype("boolean") if not cons.get("required") else values.fillna(False).astype(bool)
-    else:
-        values = raw.where(present).astype("string")
-        bad = pd.Series(False, index=raw.index)
-        if "pattern" in cons:
-            pattern = re.compile(cons["pattern"])
-            bad |= present & ~raw.map(lambda v: bool(pattern.fullmatch(v)))
-        if "maxLength" in cons:
-            bad |= raw.str.len() > cons["maxLength"]
-        if "enum" in cons:
-            bad |= present & ~raw.isin(cons["enum"])
-    for idx in raw.index[bad]:
-        problems.append(f"line {_line(idx)}, column '{name}': {raw[idx]!r} is not a valid {kind}"
-                        + (f" (allowed: {', '.join(map(str, cons['enum']))})" if "enum" in cons else "")
-                        + (f" (pattern {cons['pattern']})" if "pattern" in cons else "")
-                        + (f" (at most {cons['maxLength']} characters)" if "maxLength" in cons else ""))
-
-    for bound, op in (("minimum", lambda v, b: v < b), ("maximum", lambda v, b: v > b)):
-        if bound in cons and kind in ("integer", "number"):
-            for idx in values.index[values.notna() & op(values.astype(float), cons[bound])]:
-                problems.append(f"line {_line(idx)}, column '{name}': {raw[idx]} is outside the {bound} {cons[bound]}")
-    if cons.get("unique"):
-        for idx in raw.index[present & raw.duplicated(keep="first")]:
-            problems.append(f"line {_line(idx)}, column '{name}': {raw[idx]!r} repeats an earlier row")
-
-    if "enum" in cons and kind == "string":
-        allowed = present & raw.isin(cons["enum"])  # bad cells are already reported above
-        return pd.Series(pd.Categorical(raw.where(allowed), categories=cons["enum"]), index=raw.index, name=name)
-    return values
+        return values.fillna(False).astype(bool) if constraints.get("required") else values.astype("boolean")
+    if "enum" in constraints:
+        return pd.Series(
+            pd.Categorical(raw.where(present), categories=constraints["enum"]), index=raw.index, name=field["name"]
+        )
+    return raw.where(present).astype("string")
 
 
-def _read(name: str, resource: dict) -> pd.DataFrame:
-    path = data_dir() / resource["path"]
-    if not path.is_file():
-        raise DataError(f"{path} is missing (table '{name}' in datapackage.json). "
-                        "Restore it with `git checkout -- data/`.")
+def _read(resource: dict) -> pd.DataFrame:
+    path = _path(resource)
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise DataError(f"{path} is not UTF-8 text: {exc}") from exc
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise DataError(f"{path} is not a readable CSV table: {exc}") from exc
-
     fields = resource["schema"]["fields"]
-    expected = [f["name"] for f in fields]
-    if list(raw.columns) != expected:
-        missing = [c for c in expected if c not in raw.columns]
-        extra = [c for c in raw.columns if c not in expected]
-        raise DataError(f"{path} has the wrong columns: expected {expected}"
-                        + (f"; missing {missing}" if missing else "")
-                        + (f"; unexpected {extra}" if extra else "")
-                        + ("; same columns in another order" if not missing and not extra else ""))
-
-    problems: list[str] = []
-    table = pd.DataFrame({f["name"]: _convert(raw[f["name"]], f, problems) for f in fields}, index=raw.index)
-    key = resource["schema"].get("primaryKey")
-    if key:
-        key = [key] if isinstance(key, str) else key
-        for idx in raw.index[raw.duplicated(subset=key, keep="first")]:
-            problems.append(f"line {_line(idx)}: primary key {key} repeats an earlier row")
-    if problems:
-        _fail(path, problems)
-    return table
+    return pd.DataFrame({f["name"]: _typed(raw[f["name"]], f) for f in fields}, index=raw.index)
 
 
-def _check_foreign_keys(tables: dict[str, pd.DataFrame]) -> None:
-    for name, resource in _package().items():
-        problems = []
-        for fk in resource["schema"].get("foreignKeys", []):
-            field, target = fk["fields"], fk["reference"]
-            known = set(tables[target["resource"]][target["fields"]].dropna().astype(str))
-            column = tables[name][field]
-            for idx in column.index[column.notna() & ~column.astype(str).isin(known)]:
-                problems.append(f"line {_line(idx)}, column '{field}': {column[idx]!r} "
-                                f"is not a {target['fields']} in {target['resource']}.csv")
-        if problems:
-            _fail(data_dir() / resource["path"], problems)
+def _line(index: int) -> int:
+    """CSV line number of a data row (line 1 is the header)."""
+    return int(index) + 2
 
 
 def _check_rules(tables: dict[str, pd.DataFrame]) -> None:
     """Cross-column rules a schema cannot express."""
     for name, table in tables.items():
         problems = []
-        for column in [c for c in table.columns if c == "date_precision"]:
+        if "date_precision" in table.columns:
             date_col = {"sources": "published", "actors": "role_as_of"}.get(name, "date")
-            dates, precision = table[date_col], table[column].astype(str)
+            dates, precision = table[date_col], table["date_precision"].astype(str)
             coarse = ((precision == "month") & (dates.dt.day != 1)) | (
-                (precision == "year") & ((dates.dt.day != 1) | (dates.dt.month != 1)))
+                (precision == "year") & ((dates.dt.day != 1) | (dates.dt.month != 1))
+            )
             for idx in table.index[coarse]:
-                problems.append(f"line {_line(idx)}: a {precision[idx]}-precision date must be the first day "
-                                f"of its {precision[idx]} (got {dates[idx].date()})")
+                problems.append(
+                    f"line {_line(idx)}: a {precision[idx]}-precision date must be the first day "
+                    f"of its {precision[idx]} (got {dates[idx].date()})"
+                )
         if {"count_low", "count_best", "count_high"} <= set(table.columns):
             bad = (table.count_low > table.count_best) | (table.count_best > table.count_high)
             for idx in table.index[bad.fillna(False)]:
@@ -198,13 +262,13 @@ def _check_rules(tables: dict[str, pd.DataFrame]) -> None:
             for idx in table.index[table.side_a.astype(str) == table.side_b.astype(str)]:
                 problems.append(f"line {_line(idx)}: a contact needs two different sides")
         if problems:
-            _fail(data_dir() / _package()[name]["path"], problems)
+            _fail(_path(_package()[name]), problems)
 
 
 @lru_cache(maxsize=1)
 def _tables() -> dict[str, pd.DataFrame]:
-    tables = {name: _read(name, resource) for name, resource in _package().items()}
-    _check_foreign_keys(tables)
+    _check_files()
+    tables = {name: _read(resource) for name, resource in _package().items()}
     _check_rules(tables)
     return tables
 

@@ -39,9 +39,12 @@ def render() -> str:
                 question = ids[grade_id.replace("-rubric", "-text")].source.splitlines()
                 title = next(line for line in question if line.startswith("## ")).removeprefix("## ")
                 answer = ids[grade_id.replace("-rubric", "-answer")]
-                parts.append(f"\n## {assignment}: {title}\n\nGrade cell `{answer.metadata['nbgrader']['grade_id']}` "
-                             f"in `{path.relative_to(ROOT)}`, {answer.metadata['nbgrader']['points']} points.\n\n"
-                             + cell.source.split("\n", 1)[1].strip() + "\n")
+                parts.append(
+                    f"\n## {assignment}: {title}\n\nGrade cell `{answer.metadata['nbgrader']['grade_id']}` "
+                    f"in `{path.relative_to(ROOT)}`, {answer.metadata['nbgrader']['points']} points.\n\n"
+                    + cell.source.split("\n", 1)[1].strip()
+                    + "\n"
+                )
     return "".join(parts)
 
 

@@ -18,13 +18,21 @@ from pathlib import Path
 
 import pytest
 
-from course.grading.nbgrader_run import environment_for_tools
+from course.nbgrader_run import environment_for_tools
 from course.paths import course_root
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 
 
 def _free_port() -> int:
@@ -42,32 +50,49 @@ def jupyterlab(tmp_path_factory):
     home = tmp_path_factory.mktemp("lab")
     shutil.copy2(course_root() / "examples" / "widget-gallery.ipynb", home / "widget-gallery.ipynb")
     port, token = _free_port(), "course-browser-test"
-    env = environment_for_tools() | {"JUPYTER_CONFIG_DIR": str(home / ".config"), "JUPYTER_RUNTIME_DIR": str(home / ".runtime"),
-                                     "HOME": str(home)}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", f"--ServerApp.port={port}",
-         "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={home}",
-         f"--LabApp.user_settings_dir={home / '.settings'}", f"--LabApp.workspaces_dir={home / '.workspaces'}"],
-        env=env, stdout=subprocess.DEVNULL, stderr=open(home / "server.log", "w"))
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
+    env = environment_for_tools() | {
+        "JUPYTER_CONFIG_DIR": str(home / ".config"),
+        "JUPYTER_RUNTIME_DIR": str(home / ".runtime"),
+        "HOME": str(home),
+    }
+    with open(home / "server.log", "w") as log:
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "jupyterlab",
+                "--no-browser",
+                "--allow-root",
+                f"--ServerApp.port={port}",
+                "--ServerApp.ip=127.0.0.1",
+                f"--IdentityProvider.token={token}",
+                f"--ServerApp.root_dir={home}",
+                f"--LabApp.user_settings_dir={home / '.settings'}",
+                f"--LabApp.workspaces_dir={home / '.workspaces'}",
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+                break
+            except OSError:
+                if server.poll() is not None:
+                    pytest.fail(f"JupyterLab exited: {(home / 'server.log').read_text()[-2000:]}")
+                time.sleep(0.5)
+        else:
+            server.kill()
+            pytest.fail("JupyterLab did not start within 90 s")
+        yield base, token
+        server.terminate()
         try:
-            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
-            break
-        except OSError:
-            if server.poll() is not None:
-                pytest.fail(f"JupyterLab exited: {(home / 'server.log').read_text()[-2000:]}")
-            time.sleep(0.5)
-    else:
-        server.kill()
-        pytest.fail("JupyterLab did not start within 90 s")
-    yield base, token
-    server.terminate()
-    try:
-        server.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        server.kill()
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
 
 
 def test_gallery_runs_and_slider_redraws(jupyterlab):
@@ -91,7 +116,9 @@ def test_gallery_runs_and_slider_redraws(jupyterlab):
             try:
                 expect(arsenal_figure).to_be_visible(timeout=90_000)
             except AssertionError:
-                page.screenshot(path=str(Path(os.environ.get("COURSE_SCREENSHOT_DIR", "/tmp")) / "widget-gallery-failure.png"))
+                page.screenshot(
+                    path=str(Path(os.environ.get("COURSE_SCREENSHOT_DIR", "/tmp")) / "widget-gallery-failure.png")
+                )
                 raise
             before = arsenal_figure.get_attribute("alt")
             assert before.startswith("On 1 January 1994")

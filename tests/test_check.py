@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 
 import pytest
 
-from course.grading.nbgrader_run import environment_for_tools, run_nbgrader
+from course.nbgrader_run import run_nbgrader
 from tests.conftest import make_course_copy
+from tests.helpers import course_ok, run_course
 
 pytestmark = pytest.mark.slow
 A = "00-orientation"
 
 
 def check(notebook) -> str:
-    result = subprocess.run([sys.executable, "-m", "course.cli", "check", str(notebook)], capture_output=True,
-                            text=True, env=environment_for_tools(), timeout=300)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
+    return course_ok(None, "check", str(notebook), timeout=300)
 
 
 def test_solution_and_blank(tmp_path):
@@ -40,6 +36,5 @@ def test_solution_and_blank(tmp_path):
 def test_unreadable_notebook_stops_with_the_reason(tmp_path):
     (tmp_path / A).mkdir()
     (tmp_path / A / f"{A}.ipynb").write_text("{broken")
-    result = subprocess.run([sys.executable, "-m", "course.cli", "check", str(tmp_path / A / f"{A}.ipynb")],
-                            capture_output=True, text=True, env=environment_for_tools(), timeout=120)
+    result = run_course(None, "check", str(tmp_path / A / f"{A}.ipynb"), timeout=120)
     assert result.returncode != 0 and "not valid notebook JSON" in result.stderr

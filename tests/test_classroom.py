@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course.grading.nbgrader_run import environment_for_tools
+from course.nbgrader_run import environment_for_tools
 from tests.conftest import make_course_copy
 
 pytestmark = pytest.mark.slow
@@ -41,8 +41,11 @@ def course(cwd, *args):
 
 def work_on(notebook: Path, source: Path, marker: str, wrong_answer: bool) -> None:
     """The student answers: the instructor's solutions, one of them wrong for bob, a signed essay."""
-    answers = {c.metadata["nbgrader"]["grade_id"]: c.source for c in nbformat.read(source, as_version=4).cells
-               if c.metadata.get("nbgrader", {}).get("solution")}
+    answers = {
+        c.metadata["nbgrader"]["grade_id"]: c.source
+        for c in nbformat.read(source, as_version=4).cells
+        if c.metadata.get("nbgrader", {}).get("solution")
+    }
     nb = nbformat.read(notebook, as_version=4)
     for cell in nb.cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
@@ -80,7 +83,9 @@ def classroom(tmp_path_factory):
     course(instructor, "feedback", A)
     nbgrader(instructor, "release_feedback", A)
     for student, home in homes.items():
-        nbgrader(home, "fetch_feedback", A, "--course", COURSE_ID, f"--Exchange.root={exchange}", user=student, home=home)
+        nbgrader(
+            home, "fetch_feedback", A, "--course", COURSE_ID, f"--Exchange.root={exchange}", user=student, home=home
+        )
     return {"instructor": instructor, "homes": homes, "graded": graded}
 
 

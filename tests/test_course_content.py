@@ -28,8 +28,16 @@ def _meta(cell) -> dict:
 
 
 def test_the_course_map_is_complete():
-    assert assignments() == ["00-orientation", "01-reading-the-argument", "02-spring-2018", "03-crisis-management",
-                             "04-ukraine-1991-96", "05-comparing-the-cases", "06-the-cycle", "07-hindsight"]
+    assert assignments() == [
+        "00-orientation",
+        "01-reading-the-argument",
+        "02-spring-2018",
+        "03-crisis-management",
+        "04-ukraine-1991-96",
+        "05-comparing-the-cases",
+        "06-the-cycle",
+        "07-hindsight",
+    ]
 
 
 @pytest.mark.parametrize("assignment", assignments())
@@ -58,21 +66,33 @@ def test_exercises(assignment):
 
 
 def test_rubrics_document_is_current():
-    result = subprocess.run([sys.executable, "-c", "import scripts.export_rubrics as e; print(e.render(), end='')"],
-                            cwd=ROOT, capture_output=True, text=True, check=True)
-    assert (ROOT / "docs" / "rubrics.md").read_text(encoding="utf-8") == result.stdout, \
+    result = subprocess.run(
+        [sys.executable, "-c", "import scripts.export_rubrics as e; print(e.render(), end='')"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert (ROOT / "docs" / "rubrics.md").read_text(encoding="utf-8") == result.stdout, (
         "docs/rubrics.md is stale: run python scripts/export_rubrics.py"
+    )
 
 
 @pytest.mark.parametrize("assignment", assignments())
 def test_cited_ids_exist_in_the_data(assignment):
     """Every event, contact, claim and source id a notebook mentions is a row of data/."""
-    known = (set(data.load_events()["event_id"]) | set(data.load_meetings()["meeting_id"]) | set(data.load_claims()["claim_id"]))
+    known = (
+        set(data.load_events()["event_id"])
+        | set(data.load_meetings()["meeting_id"])
+        | set(data.load_claims()["claim_id"])
+    )
     sources = set(data.load_sources()["source_id"])
     text = "\n".join(c.source for c in _notebook(assignment).cells)
     missing = sorted(set(ID_PATTERN.findall(text)) - known)
     assert not missing, f"{assignment} cites ids that are not in data/: {missing}"
-    cited_sources = {s for s in SOURCE_PATTERN.findall(text) if s in sources or re.fullmatch(r"[a-z]+-\d{4}.*|.*-\d{4}-\d{2}.*", s)}
+    cited_sources = {
+        s for s in SOURCE_PATTERN.findall(text) if s in sources or re.fullmatch(r"[a-z]+-\d{4}.*|.*-\d{4}-\d{2}.*", s)
+    }
     assert cited_sources <= sources, f"{assignment} cites unknown sources: {sorted(cited_sources - sources)}"
 
 
@@ -81,7 +101,9 @@ def test_further_reading_cites_sources_from_the_data(assignment):
     last = _notebook(assignment).cells[-1].source
     reading = last.split("**Further reading**", 1)[1]
     cited = set(SOURCE_PATTERN.findall(reading))
-    assert cited and cited <= set(data.load_sources()["source_id"]) | {"course/widgets/cycle.py", "data/claims.csv"}, cited
+    assert cited and cited <= set(data.load_sources()["source_id"]) | {"course/widgets/cycle.py", "data/claims.csv"}, (
+        cited
+    )
 
 
 @pytest.mark.parametrize("assignment", assignments())

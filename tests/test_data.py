@@ -16,14 +16,21 @@ from course.paths import course_root
 
 DATA = course_root() / "data"
 LOADERS = {
-    "sources": data.load_sources, "actors": data.load_actors, "events": data.load_events,
-    "event_actors": data.load_event_actors, "meetings": data.load_meetings, "arsenal": data.load_arsenal,
-    "nk_tests": data.load_nk_tests, "nk_missile_counts": data.load_missile_counts,
-    "agreements": data.load_agreements, "claims": data.load_claims,
+    "sources": data.load_sources,
+    "actors": data.load_actors,
+    "events": data.load_events,
+    "event_actors": data.load_event_actors,
+    "meetings": data.load_meetings,
+    "arsenal": data.load_arsenal,
+    "nk_tests": data.load_nk_tests,
+    "nk_missile_counts": data.load_missile_counts,
+    "agreements": data.load_agreements,
+    "claims": data.load_claims,
 }
 
 
 # --- the package as committed -----------------------------------------------------------
+
 
 def test_frictionless_validates_the_package():
     """Types, allowed values, patterns, primary and foreign keys, sizes and SHA-256 hashes."""
@@ -37,7 +44,8 @@ def test_readme_lists_every_file_with_its_hash():
     for resource in json.loads((DATA / "datapackage.json").read_text())["resources"]:
         digest = hashlib.sha256((DATA / resource["path"]).read_bytes()).hexdigest()
         assert f"`{resource['path']}`" in readme and digest in readme, (
-            f"data/README.md has no current SHA-256 for {resource['path']}: run python scripts/refresh_data_hashes.py")
+            f"data/README.md has no current SHA-256 for {resource['path']}: run python scripts/refresh_data_hashes.py"
+        )
 
 
 def test_every_table_has_a_loader():
@@ -59,6 +67,7 @@ def test_every_row_has_a_dated_source(name):
 
 
 # --- typed, cached, copied ------------------------------------------------------------------
+
 
 def test_loaders_return_typed_frames():
     events = data.load_events()
@@ -131,11 +140,12 @@ def test_claims_cover_every_type_and_a_range_of_verdicts():
 
 def test_cases_cover_their_periods():
     events = data.load_events()
-    years = lambda case: set(events.loc[events["case"] == case, "date"].dt.year)  # noqa: E731
+    years = lambda case: set(events.loc[events["case"] == case, "date"].dt.year)
     assert {2018, 2019} <= years("korea") and min(years("ukraine")) <= 1990 and max(years("ukraine")) >= 2001
 
 
 # --- bad files give one clear error and change nothing ------------------------------------------
+
 
 @pytest.fixture
 def data_copy(tmp_path, monkeypatch):
@@ -154,19 +164,45 @@ def _edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-@pytest.mark.parametrize("breakage, expected", [
-    (lambda d: (d / "events.csv").unlink(), r"events\.csv is missing"),
-    (lambda d: (d / "datapackage.json").write_text("{not json"), r"not a valid data package"),
-    (lambda d: _edit(d / "events.csv", "2018-05-26,day", "2018-05-32,day"), r"line \d+, column 'date': '2018-05-32' is not a valid date"),
-    (lambda d: _edit(d / "events.csv", ",korea,", ",koreas,"), r"column 'case': 'koreas'.*allowed: korea, ukraine, context"),
-    (lambda d: _edit(d / "events.csv", "xinhua-2018-05-25", "no-such-source"), r"'no-such-source' is not a source_id in sources\.csv"),
-    (lambda d: _edit(d / "arsenal.csv", "1600,1900,2000", "2100,1900,2000"), r"count_low <= count_best <= count_high"),
-    (lambda d: _edit(d / "events.csv", "KOR-20,", "KOR-19,"), r"repeats an earlier row"),
-    (lambda d: _edit(d / "events.csv", "event_id,date", "id,date"), r"wrong columns.*missing \['event_id'\]"),
-    (lambda d: (d / "sources.csv").write_bytes((d / "sources.csv").read_bytes().replace(b"Weekly", b"Week\xefy")), r"not UTF-8"),
-    (lambda d: _edit(d / "meetings.csv", ",true,held,", ",yes,held,"), r"column 'formal': 'yes' is not a valid boolean"),
-    (lambda d: _edit(d / "events.csv", "1999-01-01,year", "1999-03-01,year"), r"year-precision date must be the first day"),
-])
+@pytest.mark.parametrize(
+    "breakage, expected",
+    [
+        (lambda d: (d / "events.csv").unlink(), r"events\.csv is missing"),
+        (lambda d: (d / "datapackage.json").write_text("{not json"), r"not a valid data package"),
+        (
+            lambda d: _edit(d / "events.csv", "2018-05-26,day", "2018-05-32,day"),
+            r"line \d+, column 'date': '2018-05-32' is not a valid date",
+        ),
+        (
+            lambda d: _edit(d / "events.csv", ",korea,", ",koreas,"),
+            r"column 'case': 'koreas'.*allowed: korea, ukraine, context",
+        ),
+        (
+            lambda d: _edit(d / "events.csv", "xinhua-2018-05-25", "no-such-source"),
+            r"'no-such-source' is not a source_id in sources\.csv",
+        ),
+        (
+            lambda d: _edit(d / "arsenal.csv", "1600,1900,2000", "2100,1900,2000"),
+            r"count_low <= count_best <= count_high",
+        ),
+        (lambda d: _edit(d / "events.csv", "KOR-20,", "KOR-19,"), r"repeats an earlier row"),
+        (lambda d: _edit(d / "events.csv", "event_id,date", "id,date"), r"wrong columns.*missing \['event_id'\]"),
+        (
+            lambda d: (d / "sources.csv").write_bytes(
+                (d / "sources.csv").read_bytes().replace(b"Weekly", b"Week\xefy")
+            ),
+            r"not UTF-8",
+        ),
+        (
+            lambda d: _edit(d / "meetings.csv", ",true,held,", ",yes,held,"),
+            r"column 'formal': 'yes' is not a valid boolean",
+        ),
+        (
+            lambda d: _edit(d / "events.csv", "1999-01-01,year", "1999-03-01,year"),
+            r"year-precision date must be the first day",
+        ),
+    ],
+)
 def test_broken_data_gives_a_clear_error(data_copy, breakage, expected):
     breakage(data_copy)
     with pytest.raises(data.DataError, match=expected):

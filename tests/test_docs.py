@@ -13,7 +13,7 @@ from traitlets.config.loader import PyFileConfigLoader
 from course.paths import assignments, course_root
 
 ROOT = course_root()
-DOCS = sorted((ROOT / "docs").glob("*.md")) + [ROOT / "README.md", ROOT / "data" / "README.md"]
+DOCS = [*sorted((ROOT / "docs").glob("*.md")), ROOT / "README.md", ROOT / "data" / "README.md"]
 
 
 def test_syllabus_matches_the_notebooks():

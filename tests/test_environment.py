@@ -13,6 +13,7 @@ REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s*(.*?)\s*$")
 
 
 CONDA_NAMES = {"psycopg2-binary": "psycopg2"}  # the same library under its conda-forge name
+PYPI_NAMES = {"psycopg2": "psycopg2-binary"}
 
 
 def _normalise(name: str) -> str:
@@ -39,8 +40,10 @@ def conda_requirements() -> dict[str, str]:
 
 def test_same_packages_and_bounds():
     pip, conda = pyproject_requirements(), conda_requirements()
-    assert pip == conda, (f"only in pyproject.toml: { {k: v for k, v in pip.items() if conda.get(k) != v} }; "
-                          f"only in environment.yml: { {k: v for k, v in conda.items() if pip.get(k) != v} }")
+    assert pip == conda, (
+        f"only in pyproject.toml: { {k: v for k, v in pip.items() if conda.get(k) != v} }; "
+        f"only in environment.yml: { {k: v for k, v in conda.items() if pip.get(k) != v} }"
+    )
 
 
 def test_environment_installs_the_course_package():
@@ -55,3 +58,50 @@ def test_every_bound_is_two_sided():
         if name == "python":
             continue
         assert ">=" in spec and "<" in spec.replace("<=", ""), f"{name}: give a lower and an upper bound ({spec!r})"
+
+
+def test_the_installed_versions_are_within_the_declared_bounds():
+    """The bounds are the ones the suite runs against: every declared package is installed at a
+    version its bounds admit (a lower bound above what was tested would otherwise go unnoticed)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from packaging.specifiers import SpecifierSet
+
+    outside = {}
+    for name, spec in pyproject_requirements().items():
+        if name == "python":
+            continue
+        distribution = PYPI_NAMES.get(name, name)
+        try:
+            installed = version(distribution)
+        except PackageNotFoundError:
+            outside[name] = "not installed"
+            continue
+        if installed not in SpecifierSet(spec):
+            outside[name] = f"{installed} not in {spec}"
+    assert not outside, outside
+
+
+def test_every_direct_import_is_declared():
+    """A package the course's code imports must be one of its declared dependencies."""
+    import ast
+    import sys
+
+    declared = {name.replace("-", "_") for name in pyproject_requirements()} | {"psycopg2", "zmq", "yaml", "IPython"}
+    aliases = {"zmq": "pyzmq", "yaml": "pyyaml", "IPython": "ipython", "ipykernel_launcher": "ipykernel"}
+    found = set()
+    for path in (course_root() / "course").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                found |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                found.add(node.module.split(".")[0])
+    third_party = {
+        name for name in found if name not in sys.stdlib_module_names and name not in ("course", "__future__")
+    }
+    undeclared = {
+        name
+        for name in third_party
+        if aliases.get(name, name).replace("-", "_").lower() not in {d.lower() for d in declared}
+    }
+    assert not undeclared, f"declare these in pyproject.toml and environment.yml: {sorted(undeclared)}"

@@ -6,34 +6,24 @@ from __future__ import annotations
 
 import csv
 import shutil
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import nbformat
 import pytest
-from nbgrader.api import Gradebook
 
-from course.grading.collect import collect
-from course.grading.nbgrader_run import environment_for_tools, run_nbgrader
+from course.nbgrader_run import run_nbgrader
+from course.pipeline.collect import collect
 from tests.conftest import make_course_copy
+from tests.helpers import course_ok as course_cli
+from tests.helpers import gradebook_scores
 
 pytestmark = pytest.mark.slow
 A = "00-orientation"
 
 
-def course_cli(course: Path, *args: str) -> str:
-    result = subprocess.run([sys.executable, "-m", "course.cli", *args], cwd=course, capture_output=True, text=True,
-                            env=environment_for_tools(), timeout=600)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
-
-
 def scores(course: Path) -> dict:
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        return {(s.student.id, g.name): g.auto_score for s in gb.find_assignment(A).submissions
-                for nb in s.notebooks for g in nb.grades}
+    return gradebook_scores(course, A)
 
 
 @pytest.fixture(scope="module")
@@ -87,12 +77,16 @@ def test_feedback_hides_the_hidden_tests(pipeline):
         page = (pipeline["course"] / "feedback" / student / A / f"{A}.html").read_text()
         assert "BEGIN HIDDEN TESTS" not in page and "_expect_equal" not in page
         assert "Check that n_korea_2018" in page  # the visible test is shown
-    assert "is not right: a month-precision date" in (pipeline["course"] / "feedback" / "1003" / A / f"{A}.html").read_text()
+    assert (
+        "is not right: a month-precision date"
+        in (pipeline["course"] / "feedback" / "1003" / A / f"{A}.html").read_text()
+    )
 
 
 def test_export_has_one_row_per_student_and_question(pipeline):
     course_cli(pipeline["course"], "export", "--output", "grades.csv")
-    rows = list(csv.DictReader(open(pipeline["course"] / "grades.csv")))
+    with open(pipeline["course"] / "grades.csv") as file:
+        rows = list(csv.DictReader(file))
     assert len(rows) == 3 * 6
     assert {r["question"] for r in rows} == {"ex1-test", "ex2-test", "ex3-test", "ex4-test", "ex5-test", "ex6-answer"}
     row = next(r for r in rows if r["student"] == "1003" and r["question"] == "ex5-test")
@@ -102,7 +96,7 @@ def test_export_has_one_row_per_student_and_question(pipeline):
 def test_report_has_item_analysis_and_quiz_answers(pipeline):
     course_cli(pipeline["course"], "report", A)
     page = (pipeline["course"] / "reports" / f"{A}.html").read_text()
-    assert "<img src=\"data:image/png;base64," in page and 'alt="Automatic scores of 3 students' in page
+    assert '<img src="data:image/png;base64,' in page and 'alt="Automatic scores of 3 students' in page
     assert "discrimination" in page and "Tests every student failed" in page
     assert "B (right)" in page and ">A<" in page
 
@@ -122,13 +116,14 @@ def test_progress_estimates_from_the_pace_after_start_up(monkeypatch):
     """Start-up (workers, the zygote) happens once: the estimate uses the pace after the first result."""
     import io
 
-    from course.grading import autograde
+    from course.autograder.worker import SubmissionResult
+    from course.pipeline import grade as autograde
 
     clock = iter([100.0, 104.0, 105.0, 106.0])  # start; results at +4 s, +5 s, +6 s
     monkeypatch.setattr(autograde.time, "monotonic", lambda: next(clock))
     stream = io.StringIO()
     meter = autograde.Progress(10, stream=stream)
     for student in ("a", "b", "c"):
-        meter.update(autograde.SubmissionResult(student))
+        meter.update(SubmissionResult(student))
     last = stream.getvalue().splitlines()[-1]
     assert "3/10" in last and "ETA    7s" in last, last  # 1 s each for the 7 left, not (6 s / 3) * 7 = 14 s

@@ -15,8 +15,12 @@ from nbgrader.nbgraderformat import MetadataValidator
 
 from course.paths import course_root
 
-NOTEBOOKS = sorted(p for folder in ("notebooks", "examples") for p in (course_root() / folder).rglob("*.ipynb")
-                   if ".ipynb_checkpoints" not in p.parts)
+NOTEBOOKS = sorted(
+    p
+    for folder in ("notebooks", "examples")
+    for p in (course_root() / folder).rglob("*.ipynb")
+    if ".ipynb_checkpoints" not in p.parts
+)
 IDS = [str(p.relative_to(course_root())) for p in NOTEBOOKS]
 H1 = re.compile(r"^# \S", re.M)
 
@@ -28,14 +32,18 @@ def test_there_are_notebooks():
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_outputs_are_stripped(path: Path):
     nb = nbformat.read(path, as_version=4)
-    dirty = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and (c.outputs or c.execution_count is not None)]
+    dirty = [
+        i for i, c in enumerate(nb.cells) if c.cell_type == "code" and (c.outputs or c.execution_count is not None)
+    ]
     assert not dirty, f"{path.name}: cells {dirty} have outputs or execution counts; clear them before committing"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_metadata_is_minimal(path: Path):
     nb = nbformat.read(path, as_version=4)
-    assert set(nb.metadata) <= {"kernelspec", "language_info"}, f"{path.name}: stray notebook metadata {set(nb.metadata)}"
+    assert set(nb.metadata) <= {"kernelspec", "language_info"}, (
+        f"{path.name}: stray notebook metadata {set(nb.metadata)}"
+    )
     for i, cell in enumerate(nb.cells):
         extra = set(cell.metadata) - {"nbgrader", "tags", "editable", "deletable"}
         assert not extra, f"{path.name}: cell {i} carries editor metadata {extra}"
@@ -56,7 +64,9 @@ def test_nbgrader_metadata_is_valid(path: Path):
     MetadataValidator().validate_nb(nb)
     grade_ids = [c.metadata["nbgrader"]["grade_id"] for c in nb.cells if "nbgrader" in c.metadata]
     assert len(grade_ids) == len(set(grade_ids)), f"{path.name}: duplicate grade ids"
-    assert all(re.fullmatch(r"[a-z0-9][a-z0-9-]*", g) for g in grade_ids), f"{path.name}: grade ids are hand-written kebab-case"
+    assert all(re.fullmatch(r"[a-z0-9][a-z0-9-]*", g) for g in grade_ids), (
+        f"{path.name}: grade ids are hand-written kebab-case"
+    )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)

@@ -7,15 +7,14 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 from nbgrader.api import Gradebook
 
-from course.grading.nbgrader_run import environment_for_tools
 from tests.conftest import make_course_copy
+from tests.helpers import run_course
 
 pytestmark = pytest.mark.slow
 A = "00-orientation"
@@ -47,21 +46,43 @@ def postgres_url(tmp_path_factory):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    subprocess.run(_as_postgres([str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"]),
-                   check=True, capture_output=True)
-    subprocess.run(_as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data), "-w", "-l", str(base / "log"), "-o",
-                                 f"-k {sockets} -p {port} -c listen_addresses=''", "start"]), check=True, capture_output=True)
-    subprocess.run(_as_postgres([str(bin_dir / "createdb"), "-h", str(sockets), "-p", str(port), "-U", "postgres", "course"]),
-                   check=True, capture_output=True)
+    subprocess.run(
+        _as_postgres([str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"]),
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        _as_postgres(
+            [
+                str(bin_dir / "pg_ctl"),
+                "-D",
+                str(data),
+                "-w",
+                "-l",
+                str(base / "log"),
+                "-o",
+                f"-k {sockets} -p {port} -c listen_addresses=''",
+                "start",
+            ]
+        ),
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        _as_postgres([str(bin_dir / "createdb"), "-h", str(sockets), "-p", str(port), "-U", "postgres", "course"]),
+        check=True,
+        capture_output=True,
+    )
     yield f"postgresql+psycopg2://postgres@/course?host={sockets}&port={port}"
-    subprocess.run(_as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]), capture_output=True)
+    subprocess.run(
+        _as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]), capture_output=True
+    )
     shutil.rmtree(base, ignore_errors=True)
 
 
 def test_grading_into_postgresql(postgres_url, tmp_path):
     course = make_course_copy(tmp_path / "course", [A])
-    run = lambda *args: subprocess.run([sys.executable, "-m", "course.cli", *args], cwd=course, capture_output=True,  # noqa: E731
-                                       text=True, env=environment_for_tools(), timeout=600)
+    run = lambda *args: run_course(course, *args)
     released = run("release", A, "--db", postgres_url)
     assert released.returncode == 0, released.stderr
     for student, version in (("ana", "notebooks"), ("ben", "release")):

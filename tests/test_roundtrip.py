@@ -13,7 +13,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from course.grading.nbgrader_run import run_nbgrader
+from course.nbgrader_run import run_nbgrader
 from course.paths import assignments
 from tests.conftest import make_course_copy
 from tests.mistakes import MISTAKES
@@ -62,8 +62,12 @@ def graded(request, tmp_path_factory):
     assignment = request.param
     course = make_course_copy(tmp_path_factory.mktemp(assignment), [assignment])
     run_nbgrader(course, "generate_assignment", assignment, "--force")
-    source = {p.name: nbformat.read(p, as_version=4) for p in sorted((course / "notebooks" / assignment).glob("*.ipynb"))}
-    release = {p.name: nbformat.read(p, as_version=4) for p in sorted((course / "release" / assignment).glob("*.ipynb"))}
+    source = {
+        p.name: nbformat.read(p, as_version=4) for p in sorted((course / "notebooks" / assignment).glob("*.ipynb"))
+    }
+    release = {
+        p.name: nbformat.read(p, as_version=4) for p in sorted((course / "release" / assignment).glob("*.ipynb"))
+    }
     _submit(course, "solution", assignment, source)
     _submit(course, "blank", assignment, release)
     expected_failures = {}
@@ -71,8 +75,11 @@ def graded(request, tmp_path_factory):
         variant = {name: nbformat.from_dict(nb) for name, nb in source.items()}
         failing = set()
         for solution_id, (wrong_code, test_id) in round_.items():
-            hosts = [name for name, nb in variant.items()
-                     if any(c.metadata.get("nbgrader", {}).get("grade_id") == solution_id for c in nb.cells)]
+            hosts = [
+                name
+                for name, nb in variant.items()
+                if any(c.metadata.get("nbgrader", {}).get("grade_id") == solution_id for c in nb.cells)
+            ]
             assert len(hosts) == 1, f"{solution_id} must be in exactly one notebook of {assignment}"
             _solution_cell(variant[hosts[0]], solution_id).source = wrong_code
             failing.add((hosts[0].removesuffix(".ipynb"), test_id))

@@ -8,12 +8,25 @@ import ipywidgets as w
 import pandas as pd
 import pytest
 
-from course.widgets import (arsenal_drawdown, channels_view, comparison_matrix, cycle_simulator, multiple_choice,
-                            numeric_question, ordering_question, timeline_explorer)
-from course.widgets.comparison import DIMENSIONS, comparison_summary, dimension_evidence
-from course.widgets.cycle import CycleParameters, simulate_cycle
-from course.widgets.quiz import check_answer
+from course.analysis import (
+    DIMENSIONS,
+    CycleParameters,
+    check_answer,
+    comparison_summary,
+    dimension_evidence,
+    simulate_cycle,
+)
 from course.data import load_events
+from course.widgets import (
+    arsenal_drawdown,
+    channels_view,
+    comparison_matrix,
+    cycle_simulator,
+    multiple_choice,
+    numeric_question,
+    ordering_question,
+    timeline_explorer,
+)
 
 
 def alt_text(html: str) -> str:
@@ -124,7 +137,9 @@ def test_cycle_slider_redraws():
     box = cycle_simulator()
     before = alt_text(box.outputs["figure"].value)
     box.controls["us_involvement"].value = 0.0
-    assert alt_text(box.outputs["figure"].value) != before and "stalls in round" in alt_text(box.outputs["figure"].value)
+    assert alt_text(box.outputs["figure"].value) != before and "stalls in round" in alt_text(
+        box.outputs["figure"].value
+    )
 
 
 def test_quiz_widgets_store_named_answers():
@@ -139,7 +154,9 @@ def test_quiz_widgets_store_named_answers():
     number = numeric_question("q_days", "How many days?", namespace, correct=29)
     number.controls["answer"].value = 29
     number.check()
-    assert namespace["q_days"] == 29 and type(namespace["q_days"]) is int and "Right" in number.outputs["feedback"].value
+    assert (
+        namespace["q_days"] == 29 and type(namespace["q_days"]) is int and "Right" in number.outputs["feedback"].value
+    )
     order = ordering_question("q_order", "Order them", ["b", "a", "c"], namespace, correct=["a", "b", "c"])
     order.controls["answer"].value = "a"
     order.controls["up"].click()
@@ -150,8 +167,11 @@ def test_quiz_widgets_store_named_answers():
 def test_quiz_never_waits_under_nbgrader(monkeypatch):
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     namespace = {"q": "kept"}
-    for widget in (multiple_choice("q", "Which?", {"A": "a"}, namespace),
-                   numeric_question("q", "How many?", namespace), ordering_question("q", "Order", ["x", "y"], namespace)):
+    for widget in (
+        multiple_choice("q", "Which?", {"A": "a"}, namespace),
+        numeric_question("q", "How many?", namespace),
+        ordering_question("q", "Order", ["x", "y"], namespace),
+    ):
         assert isinstance(widget, w.HTML) and "not shown while grading" in widget.value
     assert namespace == {"q": "kept"}
 

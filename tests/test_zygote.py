@@ -16,13 +16,15 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course.grading import zygote as zygote_module
-from course.grading.autograde import sandbox_paths
-from course.grading.execute import Limits, execute
-from course.grading.kernel import SandboxLimits, kernel_manager
-from course.grading.leftovers import state_and_session
-from course.grading.sandbox import full_isolation_available
-from course.grading.zygote import Zygote, ZygoteClient, ZygoteError, kernel_environment, stop_zygote, zygote
+from course.autograder import zygote as zygote_module
+from course.autograder.execute import execute
+from course.autograder.kernel import kernel_manager
+from course.autograder.limits import Limits
+from course.autograder.sandbox import full_isolation_available
+from course.autograder.worker import sandbox_paths
+from course.autograder.zygote import Zygote, ZygoteClient, ZygoteError, kernel_environment, stop_zygote, zygote
+from tests.helpers import owner as process_owner
+from tests.helpers import pids, running
 
 pytestmark = pytest.mark.slow
 UID = 4_100_000
@@ -60,19 +62,26 @@ def _text(output) -> str:
 def test_each_kernel_starts_from_the_pristine_image(scratch):
     """A student who tampers with preloaded modules, the data cache or builtins leaves no trace
     for the next student: each kernel is a fresh fork, never a reused one."""
-    polluted = run(scratch, "first",
-                   "import pandas, builtins, course.feedback, course.data\n"
-                   "course.data._tables.cache_clear()\n"
-                   "course.data.load_events = lambda: None\n"
-                   "pandas.DataFrame.__len__ = lambda self: 0\n"
-                   "course.feedback.expect_equal = lambda *a, **k: None\n"
-                   "builtins.print = lambda *a, **k: None\n"
-                   "import sys; sys.stdout.write('tampered')")
+    polluted = run(
+        scratch,
+        "first",
+        "import pandas, builtins, course.checks, course.data\n"
+        "course.data._tables.cache_clear()\n"
+        "course.data.load_events = lambda: None\n"
+        "pandas.DataFrame.__len__ = lambda self: 0\n"
+        "course.checks.expect_equal = lambda *a, **k: None\n"
+        "builtins.print = lambda *a, **k: None\n"
+        "import sys; sys.stdout.write('tampered')",
+    )
     assert polluted == ["tampered"]
-    fresh = run(scratch, "second",
-                "import pandas, course.feedback, course.data\n"
-                "print(len(pandas.DataFrame({'a': [1, 2]})), course.feedback.expect_equal.__module__, len(course.data.load_events()))")
-    assert fresh == ["2 course.feedback 74\n"]
+    fresh = run(
+        scratch,
+        "second",
+        "import pandas, course.checks, course.data\n"
+        "print(len(pandas.DataFrame({'a': [1, 2]})), course.checks.expect_equal.__module__,"
+        " len(course.data.load_events()))",
+    )
+    assert fresh == ["2 course.checks 74\n"]
 
 
 def test_the_kernel_sees_none_of_the_graders_environment(scratch, monkeypatch):
@@ -84,7 +93,15 @@ def test_the_kernel_sees_none_of_the_graders_environment(scratch, monkeypatch):
         stop_zygote()
     seen = set(names.split())
     assert "COURSE_GRADER_SECRET" not in seen and "PYTEST_CURRENT_TEST" not in seen
-    allowed = set(kernel_environment(scratch)) | {"COURSE_GRADING_SANDBOX", "CLICOLOR", "CLICOLOR_FORCE", "PAGER", "GIT_PAGER", "TERM", "FORCE_COLOR"}
+    allowed = set(kernel_environment(scratch)) | {
+        "COURSE_GRADING_SANDBOX",
+        "CLICOLOR",
+        "CLICOLOR_FORCE",
+        "PAGER",
+        "GIT_PAGER",
+        "TERM",
+        "FORCE_COLOR",
+    }
     assert seen <= allowed, seen - allowed
 
 
@@ -97,19 +114,26 @@ def test_no_kernel_outlives_its_zygote(scratch):
     isolated = full_isolation_available()
     if isolated:
         os.chown(workdir, UID, UID)
-    km = kernel_manager(workdir, UID, *sandbox_paths(scratch.parent, scratch), SandboxLimits(1024, 64, 60))
+    km = kernel_manager(
+        workdir,
+        UID,
+        *sandbox_paths(scratch.parent, scratch),
+        Limits(memory_mb=1024, max_processes=64, submission_timeout=30),
+    )
     km.write_connection_file()
-    pid, pidfd = client.spawn(km.provisioner.sandbox, km.connection_file, [], kernel_environment(workdir))
+    _, pidfd = client.spawn(km.provisioner.sandbox, km.connection_file, [], kernel_environment(workdir))
     try:
         time.sleep(1.0)  # the kernel is up
         if isolated:
-            assert any(_owner(p) == UID for p in _pids()), "the sandboxed kernel should be running"
+            assert any(process_owner(p) == UID for p in pids()), "the sandboxed kernel should be running"
         os.kill(owner.process.pid, signal.SIGKILL)  # the grader's zygote dies abruptly
         assert select.select([pidfd], [], [], 10)[0], "the kernel's keeper outlived the zygote"
         deadline = time.monotonic() + 10
-        while isolated and any(_owner(p) == UID for p in _pids()) and time.monotonic() < deadline:
+        while isolated and any(process_owner(p) == UID for p in pids()) and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert not (isolated and any(_owner(p) == UID for p in _pids())), "a sandboxed process outlived the zygote"
+        assert not (isolated and any(process_owner(p) == UID for p in pids())), (
+            "a sandboxed process outlived the zygote"
+        )
     finally:
         os.close(pidfd)
         client.close()
@@ -156,8 +180,13 @@ def test_a_zygote_that_cannot_start_says_why(scratch, monkeypatch):
         Zygote().wait_ready()
     workdir = scratch / "never"
     workdir.mkdir()
-    report = execute(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")]), workdir, Limits(), UID,
-                     *sandbox_paths(scratch.parent, scratch))
+    report = execute(
+        nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")]),
+        workdir,
+        Limits(),
+        UID,
+        *sandbox_paths(scratch.parent, scratch),
+    )
     assert report.problems and "could not start" in report.problems[0]
 
 
@@ -172,17 +201,6 @@ def test_a_bad_request_is_refused_and_the_zygote_carries_on():
         assert owner.alive() and client.healthy()
     finally:
         owner.close()
-
-
-def _pids():
-    return [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()]
-
-
-def _owner(pid: int) -> int | None:
-    try:
-        return Path(f"/proc/{pid}").stat().st_uid
-    except OSError:
-        return None
 
 
 def test_grading_many_submissions_leaks_no_files_or_threads(scratch):
@@ -200,16 +218,14 @@ def test_a_zygote_cleans_up_after_an_owner_that_just_exits(tmp_path):
     import subprocess
     import sys
 
-    script = ("import os, sys\nfrom course.grading.zygote import zygote, own_zygote\n"
-              "zygote()\nprint(own_zygote().home, own_zygote().process.pid, flush=True)\nos._exit(0)\n")
+    script = (
+        "import os, sys\nfrom course.autograder.zygote import zygote, own_zygote\n"
+        "zygote()\nprint(own_zygote().home, own_zygote().process.pid, flush=True)\nos._exit(0)\n"
+    )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True)
     home, pid = done.stdout.split()
     deadline = time.monotonic() + 10
-    while (Path(home).exists() or Path(f"/proc/{pid}").exists() and _state(int(pid)) != "Z") and time.monotonic() < deadline:
+    while (Path(home).exists() or running(int(pid))) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not Path(home).exists(), "the zygote's private folder was left behind"
-    assert not Path(f"/proc/{pid}").exists() or _state(int(pid)) == "Z", "the zygote outlived its owner"
-
-
-def _state(pid: int) -> str:
-    return state_and_session(Path(f"/proc/{pid}"))[0]
+    assert not running(int(pid)), "the zygote outlived its owner"

@@ -11,9 +11,14 @@ matplotlib and pandas at import time.
 from importlib import import_module
 
 _WHERE = {
-    "arsenal_drawdown": "arsenal", "channels_view": "channels", "comparison_matrix": "comparison",
-    "cycle_simulator": "cycle", "multiple_choice": "quiz", "numeric_question": "quiz",
-    "ordering_question": "quiz", "timeline_explorer": "timeline",
+    "arsenal_drawdown": "arsenal",
+    "channels_view": "channels",
+    "comparison_matrix": "comparison",
+    "cycle_simulator": "cycle",
+    "multiple_choice": "quiz",
+    "numeric_question": "quiz",
+    "ordering_question": "quiz",
+    "timeline_explorer": "timeline",
 }
 __all__ = sorted(_WHERE)
 

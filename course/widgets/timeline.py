@@ -1,7 +1,7 @@
 """Timeline explorer: a date range, filters by case, actor and channel, a redrawn timeline,
 and a detail panel with the selected event's source.
 
-Model: `course.analysis.filter_events` (which events are shown) and `event_details` below
+Model: `course.analysis.filter_events` (which events are shown) and `course.analysis.event_details`
 (what the detail panel says). View: `timeline_explorer()`.
 """
 
@@ -13,46 +13,22 @@ import ipywidgets as w
 import pandas as pd
 
 from course import data
-from course.analysis import ANY, CHANNELS, filter_events
-from course.widgets.style import CASE_COLOURS, CASE_MARKERS, figure_html, new_figure
-
-CASES = ["korea", "ukraine", "context"]
-PRECISION_FORMAT = {"day": "%d %b %Y", "month": "%B %Y", "year": "%Y"}
-
-
-def format_date(date: pd.Timestamp, precision: str) -> str:
-    """A date written only as precisely as it is known ('June 2018', not '1 June 2018')."""
-    return pd.Timestamp(date).strftime(PRECISION_FORMAT.get(str(precision), "%d %b %Y")).lstrip("0")
-
-
-def event_details(event_id: str, events: pd.DataFrame, sources: pd.DataFrame,
-                  event_actors: pd.DataFrame, actors: pd.DataFrame) -> dict:
-    """Everything the detail panel shows for one event, as plain values."""
-    event = events.set_index("event_id").loc[event_id]
-    source = sources.set_index("source_id").loc[event["source_id"]]
-    names = actors.set_index("actor_id")["name"]
-    involved = [names[a] for a in event_actors.loc[event_actors["event_id"] == event_id, "actor_id"]]
-    return {
-        "event_id": event_id, "title": event["title"], "date": format_date(event["date"], event["date_precision"]),
-        "case": str(event["case"]), "description": event["description"],
-        "location": "" if pd.isna(event["location"]) else event["location"], "actors": involved,
-        "confidence": str(event["confidence"]), "notes": "" if pd.isna(event["notes"]) else event["notes"],
-        "source_title": source["title"], "source_publisher": source["publisher"],
-        "source_date": format_date(source["published"], source["date_precision"]), "source_url": source["url"],
-        "source_kind": str(source["kind"]), "source_viewpoint": source["viewpoint"],
-    }
+from course.analysis import ANY, CASES, CHANNELS, event_details, filter_events
+from course.figures import CASE_COLOURS, CASE_MARKERS, figure_html, new_figure
 
 
 def _details_html(d: dict) -> str:
     e = {k: html.escape(v) if isinstance(v, str) else v for k, v in d.items()}
     actors = html.escape(", ".join(d["actors"])) or "not recorded"
-    return (f"<h4 style='margin:0.2em 0'>{e['title']}</h4>"
-            f"<p><strong>{e['date']}</strong> &middot; {e['case']} &middot; {e['location']} &middot; "
-            f"confidence: {e['confidence']}</p><p>{e['description']}</p><p><em>Who:</em> {actors}</p>"
-            + (f"<p><em>Notes:</em> {e['notes']}</p>" if d["notes"] else "")
-            + f"<p><em>Source ({e['source_kind']}; {e['source_viewpoint']}):</em> {e['source_title']}, "
-              f"{e['source_publisher']}, {e['source_date']}. "
-              f"<a href='{html.escape(d['source_url'], quote=True)}' target='_blank' rel='noopener'>Open the source</a></p>")
+    return (
+        f"<h4 style='margin:0.2em 0'>{e['title']}</h4>"
+        f"<p><strong>{e['date']}</strong> &middot; {e['case']} &middot; {e['location']} &middot; "
+        f"confidence: {e['confidence']}</p><p>{e['description']}</p><p><em>Who:</em> {actors}</p>"
+        + (f"<p><em>Notes:</em> {e['notes']}</p>" if d["notes"] else "")
+        + f"<p><em>Source ({e['source_kind']}; {e['source_viewpoint']}):</em> {e['source_title']}, "
+        f"{e['source_publisher']}, {e['source_date']}. "
+        f"<a href='{html.escape(d['source_url'], quote=True)}' target='_blank' rel='noopener'>Open the source</a></p>"
+    )
 
 
 def timeline_figure_html(shown: pd.DataFrame, start, end, selected: str | None = None) -> str:
@@ -60,14 +36,34 @@ def timeline_figure_html(shown: pd.DataFrame, start, end, selected: str | None =
     fig, ax = new_figure(7.5, 2.6, left=0.1, bottom=0.12, top=0.8)
     for lane, case in enumerate(CASES):
         rows = shown[shown["case"].astype(str) == case]
-        ax.scatter(rows["date"], [lane] * len(rows), s=36, color=CASE_COLOURS[case], marker=CASE_MARKERS[case],
-                   label=f"{case} ({len(rows)})", zorder=3)
+        ax.scatter(
+            rows["date"],
+            [lane] * len(rows),
+            s=36,
+            color=CASE_COLOURS[case],
+            marker=CASE_MARKERS[case],
+            label=f"{case} ({len(rows)})",
+            zorder=3,
+        )
     if selected is not None and selected in set(shown["event_id"]):
         row = shown.set_index("event_id").loc[selected]
-        ax.scatter([row["date"]], [CASES.index(str(row["case"]))], s=160, facecolors="none", edgecolors="#D55E00",
-                   linewidths=2, zorder=4)
-        ax.annotate(row["title"][:40], (row["date"], CASES.index(str(row["case"]))), xytext=(0, 10),
-                    textcoords="offset points", ha="center", fontsize=8)
+        ax.scatter(
+            [row["date"]],
+            [CASES.index(str(row["case"]))],
+            s=160,
+            facecolors="none",
+            edgecolors="#D55E00",
+            linewidths=2,
+            zorder=4,
+        )
+        ax.annotate(
+            row["title"][:40],
+            (row["date"], CASES.index(str(row["case"]))),
+            xytext=(0, 10),
+            textcoords="offset points",
+            ha="center",
+            fontsize=8,
+        )
     ax.set_yticks(range(len(CASES)), CASES)
     ax.set_ylim(-0.6, len(CASES) - 0.4)
     ax.set_xlim(pd.Timestamp(start), pd.Timestamp(end))
@@ -77,14 +73,18 @@ def timeline_figure_html(shown: pd.DataFrame, start, end, selected: str | None =
     counts = ", ".join(f"{int((shown['case'].astype(str) == c).sum())} {c}" for c in CASES)
     alt = f"Timeline of {len(shown)} events from {span} ({counts})."
     if len(shown):
-        alt += f" First: {shown.iloc[0]['title']} ({shown.iloc[0]['date']:%d %b %Y}); last: {shown.iloc[-1]['title']} ({shown.iloc[-1]['date']:%d %b %Y})."
+        first, last = shown.iloc[0], shown.iloc[-1]
+        alt += f" First: {first['title']} ({first['date']:%d %b %Y}); last: {last['title']} ({last['date']:%d %b %Y})."
     table = shown.assign(date=shown["date"].dt.strftime("%Y-%m-%d"))[["date", "event_id", "case", "title"]]
     return figure_html(fig, alt, table)
 
 
 def _month_options(events: pd.DataFrame) -> list[tuple[str, pd.Timestamp]]:
-    months = pd.date_range(events["date"].min().to_period("M").to_timestamp(),
-                           events["date"].max().to_period("M").to_timestamp() + pd.offsets.MonthBegin(1), freq="MS")
+    months = pd.date_range(
+        events["date"].min().to_period("M").to_timestamp(),
+        events["date"].max().to_period("M").to_timestamp() + pd.offsets.MonthBegin(1),
+        freq="MS",
+    )
     return [(f"{m:%b %Y}", m) for m in months]
 
 
@@ -99,15 +99,28 @@ def timeline_explorer(start="2018-01-01", end="2018-07-31", cases=("korea",)) ->
         date = pd.Timestamp(date)
         return max(i for i, m in enumerate(values) if m <= date) if date >= values[0] else 0
 
-    dates = w.SelectionRangeSlider(options=months, index=(nearest(start), nearest(end)), description="Dates",
-                                   continuous_update=False, layout=w.Layout(width="95%"),
-                                   tooltip="Use the arrow keys to move the handles")
-    case_boxes = {c: w.Checkbox(value=c in cases, description=c.capitalize(), indent=False,
-                                layout=w.Layout(width="auto")) for c in CASES}
+    dates = w.SelectionRangeSlider(
+        options=months,
+        index=(nearest(start), nearest(end)),
+        description="Dates",
+        continuous_update=False,
+        layout=w.Layout(width="95%"),
+        tooltip="Use the arrow keys to move the handles",
+    )
+    case_boxes = {
+        c: w.Checkbox(value=c in cases, description=c.capitalize(), indent=False, layout=w.Layout(width="auto"))
+        for c in CASES
+    }
     named = actors[actors["actor_id"].isin(event_actors["actor_id"])].sort_values("name")
-    actor = w.Dropdown(options=[(ANY, ANY)] + list(zip(named["name"], named["actor_id"])), value=ANY, description="Actor")
-    channel = w.Dropdown(options=[ANY] + CHANNELS, value=ANY, description="Channel",
-                         tooltip="Only events carried by a 2018 contact of this channel")
+    actor = w.Dropdown(
+        options=[(ANY, ANY), *zip(named["name"], named["actor_id"], strict=True)], value=ANY, description="Actor"
+    )
+    channel = w.Dropdown(
+        options=[ANY, *CHANNELS],
+        value=ANY,
+        description="Channel",
+        tooltip="Only events carried by a 2018 contact of this channel",
+    )
     listing = w.Select(options=[], rows=8, description="Events", layout=w.Layout(width="95%"))
     figure = w.HTML()
     details = w.HTML(layout=w.Layout(border="1px solid #ccc", padding="0 0.6em"))
@@ -116,8 +129,16 @@ def timeline_explorer(start="2018-01-01", end="2018-07-31", cases=("korea",)) ->
     def current() -> pd.DataFrame:
         first, last = dates.value
         last = last + pd.offsets.MonthEnd(0)
-        return filter_events(events, first, last, [c for c, box in case_boxes.items() if box.value],
-                             actor.value, event_actors, channel.value, meetings)
+        return filter_events(
+            events,
+            first,
+            last,
+            [c for c, box in case_boxes.items() if box.value],
+            actor.value,
+            event_actors,
+            channel.value,
+            meetings,
+        )
 
     def redraw(_=None) -> None:
         shown = current()
@@ -144,9 +165,18 @@ def timeline_explorer(start="2018-01-01", end="2018-07-31", cases=("korea",)) ->
         control.observe(redraw, names="value")
     listing.observe(on_select, names="value")
     redraw()
-    box = w.VBox([w.HTML("<strong>Timeline explorer</strong>: choose dates and filters; pick an event to see its source."),
-                  dates, w.HBox([w.Label("Cases:"), *case_boxes.values()]), w.HBox([actor, channel]),
-                  figure, status, listing, details])
+    box = w.VBox(
+        [
+            w.HTML("<strong>Timeline explorer</strong>: choose dates and filters; pick an event to see its source."),
+            dates,
+            w.HBox([w.Label("Cases:"), *case_boxes.values()]),
+            w.HBox([actor, channel]),
+            figure,
+            status,
+            listing,
+            details,
+        ]
+    )
     box.controls = {"dates": dates, "cases": case_boxes, "actor": actor, "channel": channel, "events": listing}
     box.outputs = {"figure": figure, "details": details, "status": status}
     return box

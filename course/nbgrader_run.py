@@ -13,9 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-
-class NbgraderError(RuntimeError):
-    """An nbgrader command failed; the message carries its output."""
+from course.errors import NbgraderError
 
 
 def environment_for_tools() -> dict[str, str]:
@@ -32,8 +30,9 @@ def environment_for_tools() -> dict[str, str]:
 def run_nbgrader(course_dir: Path, *args: str, timeout: float | None = None) -> str:
     """Run `nbgrader ARGS` in `course_dir`; return its output, raise NbgraderError on failure."""
     command = [sys.executable, "-m", "nbgrader", *args]
-    result = subprocess.run(command, cwd=course_dir, capture_output=True, text=True, timeout=timeout,
-                            env=environment_for_tools())
+    result = subprocess.run(
+        command, cwd=course_dir, capture_output=True, text=True, timeout=timeout, env=environment_for_tools()
+    )
     output = result.stdout + result.stderr
     if result.returncode != 0:
         raise NbgraderError(f"`nbgrader {' '.join(args)}` failed (exit {result.returncode}) in {course_dir}:\n{output}")

@@ -10,7 +10,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from course.grading.nbgrader_run import run_nbgrader
+from course.nbgrader_run import run_nbgrader
 from course.paths import assignments, course_root
 
 

@@ -25,6 +25,11 @@ from nbformat import NotebookNode
 ROLE_TEST, ROLE_LOCKED, ROLE_ANSWER, ROLE_WRITTEN = "test", "locked", "answer", "written"
 
 
+def grade_id(cell: NotebookNode) -> str:
+    """The nbgrader grade id of a cell that has nbgrader metadata."""
+    return cell.metadata["nbgrader"]["grade_id"]
+
+
 def role_of(cell: NotebookNode) -> str | None:
     meta = cell.get("metadata", {}).get("nbgrader")
     if not meta:
@@ -47,15 +52,14 @@ class Template:
 
     @property
     def by_id(self) -> dict[str, NotebookNode]:
-        return {c.metadata["nbgrader"]["grade_id"]: c for c in self.cells if role_of(c)}
-
-    def graded_cells(self) -> list[NotebookNode]:
-        return [c for c in self.cells if role_of(c) in (ROLE_TEST, ROLE_WRITTEN)]
+        return {grade_id(c): c for c in self.cells if role_of(c)}
 
 
 def _clean_copy(cell: NotebookNode, source: str | None = None, cell_type: str | None = None) -> NotebookNode:
     kind = cell_type or cell.cell_type
-    maker = {"code": nbformat.v4.new_code_cell, "markdown": nbformat.v4.new_markdown_cell}.get(kind, nbformat.v4.new_raw_cell)
+    maker = {"code": nbformat.v4.new_code_cell, "markdown": nbformat.v4.new_markdown_cell}.get(
+        kind, nbformat.v4.new_raw_cell
+    )
     fresh = maker(cell.source if source is None else source)
     if "nbgrader" in cell.get("metadata", {}):
         fresh.metadata["nbgrader"] = copy.deepcopy(cell.metadata["nbgrader"])
@@ -86,33 +90,37 @@ def rebuild(submitted: NotebookNode, template: Template) -> NotebookNode:
         kind = cell.get("cell_type")
         if kind not in ("code", "markdown", "raw"):
             continue
-        grade_id = (cell.get("metadata", {}).get("nbgrader") or {}).get("grade_id")
+        gid = (cell.get("metadata", {}).get("nbgrader") or {}).get("grade_id")
         source = _as_text(cell.get("source", ""))
-        if grade_id not in by_id and HIDDEN.sub("", source).strip() in by_text:
-            grade_id = by_text[HIDDEN.sub("", source).strip()]
-        if grade_id in by_id and grade_id not in placed:
-            model = by_id[grade_id]
+        if gid not in by_id and HIDDEN.sub("", source).strip() in by_text:
+            gid = by_text[HIDDEN.sub("", source).strip()]
+        if gid in by_id and gid not in placed:
+            model = by_id[gid]
             if role_of(model) in (ROLE_TEST, ROLE_LOCKED):
-                out.append((grade_id, _clean_copy(model)))
+                out.append((gid, _clean_copy(model)))
             else:
-                out.append((grade_id, _clean_copy(model, source=source)))
-            placed.add(grade_id)
-        elif grade_id in by_id and role_of(by_id[grade_id]) in (ROLE_TEST, ROLE_LOCKED):
+                out.append((gid, _clean_copy(model, source=source)))
+            placed.add(gid)
+        elif gid in by_id and role_of(by_id[gid]) in (ROLE_TEST, ROLE_LOCKED):
             continue  # a copy of a test or read-only cell: the template's copy is already placed
         else:
-            plain = {"code": nbformat.v4.new_code_cell, "markdown": nbformat.v4.new_markdown_cell}.get(kind, nbformat.v4.new_raw_cell)
+            plain = {"code": nbformat.v4.new_code_cell, "markdown": nbformat.v4.new_markdown_cell}.get(
+                kind, nbformat.v4.new_raw_cell
+            )
             out.append((None, plain(source)))
-    order = [c.metadata["nbgrader"]["grade_id"] if role_of(c) else None for c in template.cells]
+    order = [grade_id(c) if role_of(c) else None for c in template.cells]
     for index, model in enumerate(template.cells):
-        grade_id = order[index]
-        if grade_id is None or grade_id in placed:
+        gid = order[index]
+        if gid is None or gid in placed:
             continue
         earlier = [g for g in order[:index] if g in placed]
         position = next((i + 1 for i, (g, _) in reversed(list(enumerate(out))) if earlier and g == earlier[-1]), 0)
         empty = "" if role_of(model) in (ROLE_ANSWER, ROLE_WRITTEN) else None
-        out.insert(position, (grade_id, _clean_copy(model, source=empty)))
-        placed.add(grade_id)
+        out.insert(position, (gid, _clean_copy(model, source=empty)))
+        placed.add(gid)
     notebook = nbformat.v4.new_notebook(cells=[cell for _, cell in out])
-    notebook.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
-                         "language_info": {"name": "python"}}
+    notebook.metadata = {
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+        "language_info": {"name": "python"},
+    }
     return notebook

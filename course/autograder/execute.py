@@ -1,10 +1,9 @@
-"""Execute one rebuilt notebook in a sandboxed kernel and score its test cells.
+"""Execute one rebuilt notebook in a sandboxed kernel.
 
-Limits: a timeout per cell (the cell is interrupted; if the kernel does not respond within a few
-seconds, nothing more is run), a wall-time budget per submission, a cap on the output kept, and
-the sandbox's limits on memory, processes and files. Scores follow nbgrader's rule for test
-cells (an error scores zero; a numeric result gives partial credit; otherwise full marks), with
-one deliberate difference: text on stderr, such as a warning, does not cost points.
+Limits (course.autograder.limits): a timeout per cell (the cell is interrupted; if the kernel
+does not respond within a few seconds, nothing more is run), a wall-time budget per submission, a
+cap on the output kept, and the sandbox's limits on memory, processes and files. What the
+executed notebook earns is course.autograder.verdicts' business.
 """
 
 from __future__ import annotations
@@ -22,22 +21,11 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 
-from course.grading.kernel import SandboxLimits, kernel_manager, zygote_supported
-from course.grading.rebuild import ROLE_TEST, role_of
-from course.grading.sandbox import KERNEL_LOG
-from course.grading.zygote import zygote
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Grading limits; the defaults suit the course's notebooks (each runs in about 2 s)."""
-
-    cell_timeout: float = 60.0
-    submission_timeout: float = 300.0
-    memory_mb: int = 2048
-    max_processes: int = 256
-    max_output_bytes: int = 1_000_000
-    max_notebook_bytes: int = 20_000_000
+from course.autograder import compat
+from course.autograder.kernel import kernel_manager, zygote_supported
+from course.autograder.limits import Limits
+from course.autograder.sandbox import KERNEL_LOG
+from course.autograder.zygote import zygote
 
 
 @dataclass
@@ -46,6 +34,12 @@ class ExecutionReport:
     problems: list[str] = field(default_factory=list)
     executed_upto: int = -1  # index of the last cell that ran
     kernel_pid: int | None = None  # the process the zygote forked (without namespaces, the kernel)
+    kernel_lost: bool = False  # the kernel died, or could not be started or reached
+
+    def lost(self, problem: str) -> None:
+        """The kernel is gone: record why (its last words are added by `execute`)."""
+        self.kernel_lost = True
+        self.problems.append(problem)
 
 
 class _LimitedClient(NotebookClient):
@@ -62,8 +56,11 @@ class _LimitedClient(NotebookClient):
             if self._spent > self.max_output_bytes:
                 if not self._truncated:
                     self._truncated = True
-                    outs.append(nbformat.v4.new_output("stream", name="stdout",
-                                                       text="\n[output truncated by the grader: too much output]\n"))
+                    outs.append(
+                        nbformat.v4.new_output(
+                            "stream", name="stdout", text="\n[output truncated by the grader: too much output]\n"
+                        )
+                    )
                 return None
         else:
             content = msg["content"]
@@ -71,8 +68,9 @@ class _LimitedClient(NotebookClient):
         return super().output(outs, msg, display_id, cell_index)
 
 
-def execute(notebook: NotebookNode, workdir: Path, limits: Limits, uid: int,
-            hide: list[Path], keep: list[Path]) -> ExecutionReport:
+def execute(
+    notebook: NotebookNode, workdir: Path, limits: Limits, uid: int, hide: list[Path], keep: list[Path]
+) -> ExecutionReport:
     """Run every cell in order in a fresh sandboxed kernel; never raises for the student's faults."""
     report = ExecutionReport(notebook)
     try:
@@ -80,8 +78,8 @@ def execute(notebook: NotebookNode, workdir: Path, limits: Limits, uid: int,
             zygote()  # started (or restarted) here, in the calling thread, before the event loop
         asyncio.run(_execute(notebook, workdir, limits, uid, hide, keep, report))
     except Exception as exc:  # a kernel that cannot start, a broken connection: never fatal to the batch
-        report.problems.append(f"grading stopped: {type(exc).__name__}: {str(exc)[:300]}")
-    if any("died" in problem or "grading stopped" in problem for problem in report.problems):
+        report.lost(f"grading stopped: {type(exc).__name__}: {str(exc)[:300]}")
+    if report.kernel_lost:
         last_words = _last_line(workdir / KERNEL_LOG)
         if last_words:
             report.problems.append(f"the kernel's last error output: {last_words}")
@@ -100,12 +98,19 @@ def _last_line(log: Path) -> str:
 
 
 async def _execute(notebook, workdir, limits, uid, hide, keep, report) -> None:
-    km = kernel_manager(workdir, uid, hide, keep, SandboxLimits(
-        memory_mb=limits.memory_mb, max_processes=limits.max_processes, cpu_seconds=int(limits.submission_timeout) + 30))
+    km = kernel_manager(workdir, uid, hide, keep, limits)
     # nbclient's own timeout is a backstop; the watchdog below interrupts first.
-    client = _LimitedClient(notebook, km=km, timeout=int(limits.cell_timeout) + 30, allow_errors=True,
-                            interrupt_on_timeout=False, record_timing=False, startup_timeout=60,
-                            iopub_timeout=5, shutdown_kernel="immediate")
+    client = _LimitedClient(
+        notebook,
+        km=km,
+        timeout=int(limits.cell_timeout) + 30,
+        allow_errors=True,
+        interrupt_on_timeout=False,
+        record_timing=False,
+        startup_timeout=60,
+        iopub_timeout=5,
+        shutdown_kernel="immediate",
+    )
     client.max_output_bytes = limits.max_output_bytes
     started = time.monotonic()
     try:
@@ -117,23 +122,37 @@ async def _execute(notebook, workdir, limits, uid, hide, keep, report) -> None:
                 if cell.cell_type != "code":
                     continue
                 if time.monotonic() - started > limits.submission_timeout:
-                    report.problems.append(f"the submission used up its {limits.submission_timeout:.0f} s; "
-                                           f"cells from #{index} on did not run")
+                    report.problems.append(
+                        f"the submission used up its {limits.submission_timeout:.0f} s; "
+                        f"cells from #{index} on did not run"
+                    )
                     break
                 outcome = await _run_cell(client, km, cell, index, limits.cell_timeout)
                 if outcome == "ok":
                     report.executed_upto = index
                 elif outcome == "timeout":
-                    report.problems.append(f"cell #{index} ran longer than {limits.cell_timeout:.0f} s and was interrupted")
-                    cell.outputs.append(nbformat.v4.new_output("error", ename="TimeoutError",
-                                                               evalue=f"cell exceeded {limits.cell_timeout:.0f} s", traceback=[]))
+                    report.problems.append(
+                        f"cell #{index} ran longer than {limits.cell_timeout:.0f} s and was interrupted"
+                    )
+                    cell.outputs.append(
+                        nbformat.v4.new_output(
+                            "error",
+                            ename="TimeoutError",
+                            evalue=f"cell exceeded {limits.cell_timeout:.0f} s",
+                            traceback=[],
+                        )
+                    )
                     report.executed_upto = index
                     if not await _responsive(client, km):
-                        report.problems.append("the kernel did not respond after the interrupt; later cells did not run")
+                        report.problems.append(
+                            "the kernel did not respond after the interrupt; later cells did not run"
+                        )
                         break
                 else:
-                    report.problems.append(f"the kernel died in cell #{index} (crash, memory or process limit)")
-                    cell.outputs.append(nbformat.v4.new_output("error", ename="DeadKernelError", evalue="kernel died", traceback=[]))
+                    report.lost(f"the kernel died in cell #{index} (crash, memory or process limit)")
+                    cell.outputs.append(
+                        nbformat.v4.new_output("error", ename="DeadKernelError", evalue="kernel died", traceback=[])
+                    )
                     break
     finally:
         try:  # nbclient has shut it down unless something failed on the way: then end it here
@@ -143,10 +162,13 @@ async def _execute(notebook, workdir, limits, uid, hide, keep, report) -> None:
         except Exception:
             pass
         # nbclient registers an exit-time cleanup for this kernel; it is already shut down
-        atexit.unregister(client._cleanup_kernel)
+        if compat.NBCLIENT_CLEANUP.present:
+            atexit.unregister(client._cleanup_kernel)
 
 
-async def _run_cell(client: NotebookClient, km: AsyncKernelManager, cell: NotebookNode, index: int, timeout: float) -> str:
+async def _run_cell(
+    client: NotebookClient, km: AsyncKernelManager, cell: NotebookNode, index: int, timeout: float
+) -> str:
     """'ok', 'timeout' or 'dead': a watchdog around nbclient, which can wait forever on a dead kernel."""
     task = asyncio.ensure_future(client.async_execute_cell(cell, index))
     deadline = time.monotonic() + timeout
@@ -178,26 +200,3 @@ async def _responsive(client: NotebookClient, km: AsyncKernelManager, wait: floa
         return await _run_cell(client, km, nbformat.v4.new_code_cell("pass"), 0, wait) == "ok"
     except Exception:
         return False
-
-
-def score_test_cell(cell: NotebookNode, ran: bool) -> float:
-    """Points earned by one test cell (nbgrader's rule, without the stderr penalty)."""
-    points = float(cell.metadata["nbgrader"]["points"])
-    if not ran:
-        return 0.0
-    for output in cell.get("outputs", []):
-        if output.output_type == "error":
-            return 0.0
-    for output in cell.get("outputs", []):
-        if output.output_type == "execute_result":
-            try:
-                return max(0.0, min(float(output.data["text/plain"]), points))
-            except (KeyError, ValueError, TypeError):
-                pass
-    return points
-
-
-def scores(report: ExecutionReport) -> dict[str, float]:
-    """Auto scores of the test cells, by grade id."""
-    return {cell.metadata["nbgrader"]["grade_id"]: score_test_cell(cell, index <= report.executed_upto)
-            for index, cell in enumerate(report.notebook.cells) if role_of(cell) == ROLE_TEST}

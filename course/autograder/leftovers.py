@@ -10,56 +10,57 @@ run under the grader's own uid, and two other traces are used instead:
   child that starts a new session still has it). One marker is shared by every kernel of a
   batch, so it is swept only when no kernel of that zygote can still be running: at the end of
   the batch, or after `course check`'s single kernel.
+
+The process table is read with psutil, which knows Linux's /proc and macOS alike.
 """
 
 from __future__ import annotations
 
 import os
-import signal
 import time
-from pathlib import Path
 
-from course.grading.sandbox import MARKER
+import psutil
+
+from course.autograder.sandbox import MARKER
+
+ENDED = frozenset({psutil.STATUS_ZOMBIE, psutil.STATUS_DEAD, "gone"})
 
 
-def state_and_session(process: Path) -> tuple[str, int]:
-    """A /proc/<pid> entry's state letter ("Z": ended, awaiting collection) and session id;
-    ("gone", -1) once it no longer exists."""
+def state_and_session(pid: int) -> tuple[str, int]:
+    """A process's state as psutil names it ("zombie": ended, awaiting collection) and its session
+    id; ("gone", -1) once it no longer exists."""
     try:
-        fields = (process / "stat").read_text().rsplit(")", 1)[1].split()  # the name may hold spaces
-        return fields[0], int(fields[3])  # state, ppid, pgrp, session
-    except (OSError, ValueError, IndexError):
+        return psutil.Process(pid).status(), os.getsid(pid)
+    except (psutil.Error, OSError):
         return "gone", -1
 
 
-def end_processes(uid: int | None = None, session: int | None = None, marker: str | None = None,
-                  spare: frozenset[int] = frozenset()) -> int:
+def has_ended(pid: int) -> bool:
+    """Gone, or a zombie: nothing of it runs any more."""
+    return state_and_session(pid)[0] in ENDED
+
+
+def end_processes(
+    uid: int | None = None, session: int | None = None, marker: str | None = None, spare: frozenset[int] = frozenset()
+) -> int:
     """SIGKILL every process running as `uid`, or in `session`, or (among this user's processes)
     carrying `marker`; returns how many were signalled. Never touches this process or `spare`."""
-    if not Path("/proc").is_dir():  # macOS: no process table to read; the session is what we know
-        if session is not None:
-            try:
-                os.killpg(session, signal.SIGKILL)
-            except OSError:
-                pass
-        return 0
-    me, my_uid = os.getpid(), os.getuid()
-    tag = f"{MARKER}={marker}".encode() if marker else None
+    me, my_uid = os.getpid(), os.geteuid()
     ended = 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) == me or int(entry.name) in spare:
+    for process in psutil.process_iter(["uids"]):
+        if process.pid == me or process.pid in spare or process.info["uids"] is None:
             continue
         try:
-            owner = entry.stat().st_uid
+            owner = process.info["uids"].effective
             doomed = owner == uid
             if not doomed and owner == my_uid and session is not None:
-                doomed = state_and_session(entry)[1] == session
-            if not doomed and owner == my_uid and tag:
-                doomed = tag in (entry / "environ").read_bytes().split(b"\0")
+                doomed = os.getsid(process.pid) == session
+            if not doomed and owner == my_uid and marker:
+                doomed = process.environ().get(MARKER) == marker
             if doomed:
-                os.kill(int(entry.name), signal.SIGKILL)
+                process.kill()
                 ended += 1
-        except (OSError, ValueError):
+        except (psutil.Error, OSError):
             continue
     return ended
 

@@ -4,7 +4,7 @@ Why: a grading kernel started the usual way spends about a second and a half on 
 before the student's first cell runs (a Python interpreter, ipykernel, then pandas, matplotlib
 and the course package), and every submission pays it again. The zygote pays it once per
 grading batch: it imports all of that, loads the course data into the loaders' caches, and
-then, for each submission, forks a child that enters the sandbox (course.grading.sandbox) and
+then, for each submission, forks a child that enters the sandbox (course.autograder.sandbox) and
 becomes the kernel. A fork costs milliseconds and shares the imported code copy-on-write.
 
 Why it is safe: the zygote never runs student code, holds no secret (it starts with the
@@ -40,49 +40,87 @@ import sys
 import tempfile
 import threading
 import traceback
-from dataclasses import asdict
 from pathlib import Path
 
-from course.grading.sandbox import KERNEL_LOG, MARKER, SandboxOptions, run_sandboxed
+import psutil
 
-# What the course's notebooks import, and what ipykernel imports while it starts.
+from course import settings
+from course.autograder.sandbox import KERNEL_LOG, MARKER, SandboxOptions, run_sandboxed
+from course.errors import ZygoteError
+from course.paths import data_dir
+
+# What ipykernel imports while it starts, and the libraries the course's notebooks use; the
+# course's own student-facing modules are found by course_modules(), so a new widget is preloaded
+# without a change here.
 PRELOAD = (
-    "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger",
-    "IPython.core.interactiveshell", "IPython.core.completer", "jupyter_client.session", "comm",
-    "numpy", "pandas", "matplotlib", "matplotlib.figure", "matplotlib.backends.backend_agg",
-    "matplotlib.font_manager", "matplotlib_inline.backend_inline",
-    "ipywidgets", "course.data", "course.analysis", "course.feedback", "course.widgets.style",
-    "course.widgets.timeline", "course.widgets.arsenal", "course.widgets.channels", "course.widgets.comparison",
-    "course.widgets.cycle", "course.widgets.quiz",
+    "ipykernel.kernelapp",
+    "ipykernel.ipkernel",
+    "ipykernel.zmqshell",
+    "ipykernel.debugger",
+    "IPython.core.interactiveshell",
+    "IPython.core.completer",
+    "jupyter_client.session",
+    "comm",
+    "numpy",
+    "pandas",
+    "matplotlib",
+    "matplotlib.figure",
+    "matplotlib.backends.backend_agg",
+    "matplotlib.font_manager",
+    "matplotlib_inline.backend_inline",
+    "ipywidgets",
 )
+
+
+def course_modules() -> list[str]:
+    """The course modules a notebook may import: everything but the instructor's side (the
+    pipeline, the autograder itself and the command line), which no kernel needs."""
+    import pkgutil
+
+    import course
+
+    instructor_side = ("course.pipeline", "course.autograder", "course.cli", "course.workspace", "course.nbgrader_run")
+    return sorted(
+        m.name for m in pkgutil.walk_packages(course.__path__, "course.") if not m.name.startswith(instructor_side)
+    )
+
+
 START_TIMEOUT = 120.0  # first start on a cold disk: imports and the data
 REPLY_TIMEOUT = 30.0
-
-
-class ZygoteError(RuntimeError):
-    """The zygote could not start or could not fork a kernel; the message says why."""
 
 
 def kernel_environment(home: Path) -> dict[str, str]:
     """A clean environment for a kernel (and the zygote): nothing of the instructor's (tokens,
     database URLs), per-kernel folders under `home`, one thread for numerical libraries."""
     keep = {k: os.environ[k] for k in ("PATH", "LANG", "LC_ALL", "TZ") if k in os.environ}
-    from course.paths import data_dir
     return keep | {
-        "HOME": str(home), "TMPDIR": str(home), "NBGRADER_EXECUTION": "autograde", "MPLBACKEND": "Agg",
-        "PYTHONDONTWRITEBYTECODE": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-        "COURSE_DATA_DIR": str(data_dir()), "PYTHONNOUSERSITE": "1", "JUPYTER_PLATFORM_DIRS": "1",
-        "IPYTHONDIR": str(home / ".ipython"), "MPLCONFIGDIR": str(home / ".matplotlib"),
+        "HOME": str(home),
+        "TMPDIR": str(home),
+        "NBGRADER_EXECUTION": "autograde",
+        "MPLBACKEND": "Agg",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        settings.DATA_DIR.name: str(data_dir()),
+        "PYTHONNOUSERSITE": "1",
+        "JUPYTER_PLATFORM_DIRS": "1",
+        "IPYTHONDIR": str(home / ".ipython"),
+        "MPLCONFIGDIR": str(home / ".matplotlib"),
     }
 
 
 # --- the zygote process ----------------------------------------------------------------------
 
+
 def _preload() -> None:
     import importlib
-    for module in PRELOAD:
+
+    for module in (*PRELOAD, *course_modules()):
         importlib.import_module(module)
     from course import data
+
     for name in data.__all__:  # fill the loaders' caches: each kernel then gets the tables for free
         if name.startswith("load_"):
             getattr(data, name)()
@@ -94,8 +132,9 @@ def _preload() -> None:
 
 def _run_kernel(connection_file: str, arguments: list[str]) -> int:
     """What `python -m ipykernel_launcher -f CONNECTION_FILE ARGUMENTS` does, in this process."""
-    from ipykernel.kernelapp import IPKernelApp
     import ipykernel_launcher
+    from ipykernel.kernelapp import IPKernelApp
+
     argv = ["-f", connection_file, *arguments]
     sys.argv = [ipykernel_launcher.__file__, *argv]
     IPKernelApp.launch_instance(argv=argv)
@@ -113,13 +152,19 @@ def _start_child(request: dict, zygote_pid: int) -> None:
     os.dup2(null, 1)
     # errors (the sandbox's, the kernel's before it takes over its output) go to a log the grader
     # quotes when a kernel dies; the file size limit keeps it small
-    log = os.open(Path(request["options"]["workdir"]) / KERNEL_LOG, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    workdir = json.loads(request["options"])["workdir"]
+    log = os.open(Path(workdir) / KERNEL_LOG, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     os.dup2(log, 2)
     os.closerange(3, os.sysconf("SC_OPEN_MAX"))  # the socket to the grader, anything else inherited
     os.environ.clear()
     os.environ.update(request["env"])
-    options = SandboxOptions(**{k: tuple(v) if isinstance(v, list) else v for k, v in request["options"].items()})
-    run_sandboxed(options, request["connection_file"], lambda: _run_kernel(request["connection_file"], request["arguments"]), zygote_pid)
+    options = SandboxOptions.from_json(request["options"])
+    run_sandboxed(
+        options,
+        request["connection_file"],
+        lambda: _run_kernel(request["connection_file"], request["arguments"]),
+        zygote_pid,
+    )
 
 
 def _reap() -> None:
@@ -193,7 +238,8 @@ def main(argv: list[str]) -> int:
         del sys.path[0]
     control = socket.socket(fileno=int(argv[0]))
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the grader, which then closes us
-    from course.grading.sandbox import _check, _libc, PR_SET_PDEATHSIG
+    from course.autograder.sandbox import PR_SET_PDEATHSIG, _check, _libc
+
     # Ends with its owner, even one that exits without closing it (a pool worker), and removes
     # its private folder on the way out. Its kernels die with it (theirs is SIGKILL).
     # The handler only raises a flag, which the loop checks: an exception could interrupt the
@@ -223,7 +269,7 @@ def _start(control: socket.socket, address: str) -> int:
         control.send(json.dumps({"listening": True}).encode())
         _preload()
         # fork copies only the calling thread: anything that started a thread would break the kernels
-        if threading.active_count() != 1 or len(os.listdir("/proc/self/task")) != 1:
+        if threading.active_count() != 1 or psutil.Process().num_threads() != 1:
             raise ZygoteError("a preloaded library started a thread; the zygote cannot fork safely")
     except BaseException as exc:
         control.send(json.dumps({"error": "".join(traceback.format_exception_only(exc)).strip()[:2000]}).encode())
@@ -233,6 +279,7 @@ def _start(control: socket.socket, address: str) -> int:
 
 
 # --- the grader's side -------------------------------------------------------------------------
+
 
 def _receive(channel: socket.socket, timeout: float, what: str) -> tuple[dict, list[int]]:
     if not select.select([channel], [], [], timeout)[0]:
@@ -253,7 +300,7 @@ class Zygote:
         self.home = Path(tempfile.mkdtemp(prefix="course-zygote-"))  # 0700, under the hidden temp folder
         self.address = str(self.home / "zygote.sock")
         # The batch's marker: a kernel forked without exec shows the zygote's original environment
-        # in /proc, so the zygote must carry it for leftovers to be found (course.grading.leftovers).
+        # in /proc, so the zygote must carry it for leftovers to be found (course.autograder.leftovers).
         self.marker = marker or secrets.token_hex(8)
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         env = kernel_environment(self.home) | {MARKER: self.marker}
@@ -261,9 +308,14 @@ class Zygote:
         try:
             with open(self.log, "wb") as log:
                 self.process = subprocess.Popen(
-                    [sys.executable, "-m", "course.grading.zygote", str(theirs.fileno()), self.address],
-                    pass_fds=[theirs.fileno()], env=env, cwd=self.home,
-                    stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+                    [sys.executable, "-m", "course.autograder.zygote", str(theirs.fileno()), self.address],
+                    pass_fds=[theirs.fileno()],
+                    env=env,
+                    cwd=self.home,
+                    stdin=subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=log,
+                )
         finally:
             theirs.close()
         self.control = ours
@@ -315,10 +367,11 @@ class ZygoteClient:
             raise ZygoteError(f"cannot reach the kernel zygote at {address}: {exc}") from exc
         self.pid = hello["pid"]
 
-    def spawn(self, options: SandboxOptions, connection_file: str, arguments: list[str],
-              env: dict[str, str]) -> tuple[int, int]:
+    def spawn(
+        self, options: SandboxOptions, connection_file: str, arguments: list[str], env: dict[str, str]
+    ) -> tuple[int, int]:
         """Fork a sandboxed kernel; returns its pid and a pidfd (the caller closes it)."""
-        request = {"options": asdict(options), "connection_file": connection_file, "arguments": arguments, "env": env}
+        request = {"options": options.to_json(), "connection_file": connection_file, "arguments": arguments, "env": env}
         try:
             self.channel.send(json.dumps(request).encode())
         except OSError as exc:

@@ -20,12 +20,14 @@ import shutil
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
+
+from course.errors import UsageError
+from course.pipeline.students import usable_student_id
 
 CANVAS = re.compile(r"^(?P<name>[a-z]+)(?:_LATE)?_(?P<id>\d+)_(?P<submission>\d+)_(?P<file>.+)$")
 MOODLE = re.compile(r"^(?P<name>.+)_(?P<id>\d+)_assignsubmission_file_?$")
-STUDENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@-]{0,99}")
 MAX_FILE_BYTES = 50_000_000
 MAX_TOTAL_BYTES = 2_000_000_000
 
@@ -87,9 +89,9 @@ def collect(assignment: str, source: Path, root: Path, notebooks: list[str]) -> 
         elif source.is_dir():
             folder = source
         else:
-            raise SystemExit(f"{source} is neither a folder nor a zip file")
+            raise UsageError(f"{source} is neither a folder nor a zip file")
         for student, files in sorted(_candidates(folder).items()):
-            if not STUDENT.fullmatch(student):
+            if not usable_student_id(student):
                 report.skipped.append(f"{student!r}: not a usable student id")
                 continue
             latest = max(order for order, _ in files)
@@ -104,7 +106,7 @@ def collect(assignment: str, source: Path, root: Path, notebooks: list[str]) -> 
             target.mkdir(parents=True)
             for expected, path in mapping.items():
                 shutil.copyfile(path, target / expected)
-            (target / "timestamp.txt").write_text(datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f %Z"))
+            (target / "timestamp.txt").write_text(datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f %Z"))
             report.collected[student] = sorted(mapping)
     return report
 

@@ -19,8 +19,14 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 OKABE_ITO = {
-    "orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
-    "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "black": "#000000",
+    "orange": "#E69F00",
+    "sky": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+    "black": "#000000",
 }
 CASE_COLOURS = {"korea": OKABE_ITO["blue"], "ukraine": OKABE_ITO["orange"], "context": OKABE_ITO["black"]}
 CASE_MARKERS = {"korea": "o", "ukraine": "s", "context": "D"}
@@ -28,8 +34,14 @@ SEQUENTIAL_CMAP = "cividis"  # perceptually uniform and colour-blind safe
 FIG_DPI = 80
 
 
-def new_figure(width: float = 7.5, height: float = 3.2, left: float = 0.12, right: float = 0.97,
-               bottom: float = 0.15, top: float = 0.88):
+def new_figure(
+    width: float = 7.5,
+    height: float = 3.2,
+    left: float = 0.12,
+    right: float = 0.97,
+    bottom: float = 0.15,
+    top: float = 0.88,
+):
     """A figure and axes sized for a notebook column.
 
     Margins are fixed rather than computed by constrained layout, which draws every figure
@@ -54,14 +66,18 @@ def figure_html(fig, alt: str, table: pd.DataFrame | None = None, caption: str =
     with matplotlib.rc_context({"text.hinting": "none"}):
         fig.savefig(buffer, format="png", dpi=FIG_DPI, pil_kwargs={"compress_level": 1})
     encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
-    parts = [f'<figure style="margin:0"><img src="data:image/png;base64,{encoded}" alt="{html.escape(alt, quote=True)}" '
-             'style="max-width:100%">']
+    parts = [
+        f'<figure style="margin:0"><img src="data:image/png;base64,{encoded}" alt="{html.escape(alt, quote=True)}" '
+        'style="max-width:100%">'
+    ]
     if caption:
         parts.append(f"<figcaption>{html.escape(caption)}</figcaption>")
     parts.append("</figure>")
     parts.append(f'<p class="course-alt-text"><strong>Text alternative:</strong> {html.escape(alt)}</p>')
     if table is not None:
-        parts.append("<details><summary>Data behind this figure</summary>"
-                     + table.to_html(index=False, border=0, na_rep="unknown", float_format=lambda v: f"{v:,.0f}")
-                     + "</details>")
+        parts.append(
+            "<details><summary>Data behind this figure</summary>"
+            + table.to_html(index=False, border=0, na_rep="unknown", float_format=lambda v: f"{v:,.0f}")
+            + "</details>"
+        )
     return "".join(parts)

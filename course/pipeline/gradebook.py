@@ -18,20 +18,13 @@ from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.utils import parse_utc
 from sqlalchemy.exc import SAWarning
 
+from course.config import setting
+from course.errors import NotReleasedError
+
 
 def database_url(root: Path, db_url: str | None = None) -> str:
     """--db, else the course config's CourseDirectory.db_url, else nbgrader's SQLite default."""
-    if db_url:
-        return db_url
-    from traitlets.config.loader import PyFileConfigLoader
-
-    config_file = root / "nbgrader_config.py"
-    if config_file.is_file():
-        config = PyFileConfigLoader(config_file.name, path=str(root)).load_config()
-        configured = config.get("CourseDirectory", {}).get("db_url")
-        if configured:
-            return str(configured)
-    return f"sqlite:///{root / 'gradebook.db'}"
+    return db_url or str(setting(root, "CourseDirectory", "db_url") or f"sqlite:///{root / 'gradebook.db'}")
 
 
 @contextlib.contextmanager
@@ -48,11 +41,15 @@ def release_checksums(gb: Gradebook, assignment: str, notebooks: list[str]) -> d
     try:
         record = gb.find_assignment(assignment)
     except MissingEntry:
-        raise SystemExit(f"assignment {assignment!r} is not in the gradebook: run `course release {assignment}` first") from None
+        raise NotReleasedError(
+            f"assignment {assignment!r} is not in the gradebook: run `course release {assignment}` first"
+        ) from None
     found = {nb.name + ".ipynb": {cell.name: cell.checksum for cell in nb.source_cells} for nb in record.notebooks}
     missing = set(notebooks) - set(found)
     if missing:
-        raise SystemExit(f"the gradebook does not know {sorted(missing)}: run `course release {assignment}` again")
+        raise NotReleasedError(
+            f"the gradebook does not know {sorted(missing)}: run `course release {assignment}` again"
+        )
     return found
 
 
@@ -79,9 +76,12 @@ def write_result(gb: Gradebook, root: Path, assignment: str, folder: Path, resul
         if notebook.graded_json:
             (target / notebook.name).write_text(notebook.graded_json, encoding="utf-8")
     if timestamp is not None:
-        (target / "timestamp.txt").write_text(stamp.read_text(encoding="utf-8", errors="replace")[:64], encoding="utf-8")
-    (target / "grading-report.json").write_text(json.dumps({"problems": result.all_problems,
-                                                            "seconds": round(result.seconds, 2)}, indent=2))
+        (target / "timestamp.txt").write_text(
+            stamp.read_text(encoding="utf-8", errors="replace")[:64], encoding="utf-8"
+        )
+    (target / "grading-report.json").write_text(
+        json.dumps({"problems": result.all_problems, "seconds": round(result.seconds, 2)}, indent=2)
+    )
 
     gb.update_or_create_student(result.student)
     with warnings.catch_warnings():

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from course import feedback as fb
+from course import checks as fb
 
 
 class EqualsEverything:
@@ -69,7 +69,9 @@ def test_near_miss_message_names_the_mistake():
 
 
 def test_type_message_is_friendly():
-    with pytest.raises(AssertionError, match=r"(?s)`days`: should be a whole number \(int\), but it is Timedelta.*Hint: take \.days"):
+    with pytest.raises(
+        AssertionError, match=r"(?s)`days`: should be a whole number \(int\), but it is Timedelta.*Hint: take \.days"
+    ):
         fb.expect_type("days", pd.Timedelta(days=29), fb.INTEGER, "take .days")
 
 
@@ -115,8 +117,10 @@ def test_sequences():
 def test_rebinding_names_in_a_namespace_does_not_change_the_checks():
     """A student who rebinds len, pd or the check itself in the notebook cannot make a hidden test pass."""
     namespace = {"len": lambda x: 0, "pd": None, "expect_equal": lambda *a, **k: None, "INTEGER": (object,)}
-    code = ("from course.feedback import INTEGER as _INTEGER, expect_equal as _expect_equal\n"
-            "_expect_equal('n', answer, 31, _INTEGER)")
+    code = (
+        "from course.checks import INTEGER as _INTEGER, expect_equal as _expect_equal\n"
+        "_expect_equal('n', answer, 31, _INTEGER)"
+    )
     namespace["answer"] = EqualsEverything()
     with pytest.raises(AssertionError):
         exec(code, namespace)

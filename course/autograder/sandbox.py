@@ -1,6 +1,6 @@
 """Put a freshly forked grading kernel into a sandbox.
 
-Called in a child of the zygote (course.grading.zygote), which forks one per submission. With
+Called in a child of the zygote (course.autograder.zygote), which forks one per submission. With
 root privileges and a kernel that allows namespaces (a CI machine, a JupyterHub grading
 container), the kernel runs in new network, mount and PID namespaces:
 
@@ -20,7 +20,7 @@ grader watches and kills) -> the namespace's init (pid 1, dies with the keeper) 
 Without root (a learner's laptop running `course check`) it falls back to resource limits, a
 new session and an environment marker by which the grader can find and end leftover
 processes, and says so. Where the zygote cannot run at all (not Linux), `python -m
-course.grading.sandbox` is the kernel's launcher instead: limits, a new session, then exec.
+course.autograder.sandbox` is the kernel's launcher instead: limits, a new session, then exec.
 
 Resource limits apply in both modes: address space, processes, file size, open files, CPU
 time, no core dumps.
@@ -31,17 +31,22 @@ from __future__ import annotations
 import argparse
 import ctypes
 import ctypes.util
+import json
 import os
 import resource
 import signal
 import subprocess
 import sys
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, NoReturn
+from typing import NoReturn
 
-MARKER = "COURSE_GRADING_SANDBOX"
+from course import settings
+from course.autograder.limits import Limits
+
+MARKER = settings.SANDBOX_MARKER.name
 KERNEL_LOG = ".kernel-log"  # in the scratch folder: the sandbox's and the kernel's own error output
 
 CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWNET = 0x00020000, 0x20000000, 0x40000000
@@ -54,13 +59,27 @@ PR_SET_PDEATHSIG = 1
 class SandboxOptions:
     workdir: str
     uid: int
-    namespaces: bool  # full isolation; decided by the grader (full_isolation_available), which picks the transport to match
+    namespaces: (
+        bool  # full isolation; decided by the grader (full_isolation_available), which picks the transport to match
+    )
     hide: tuple[str, ...] = ()
     keep: tuple[str, ...] = ()
-    memory_mb: int = 2048
-    max_processes: int = 256
-    max_file_mb: int = 64
-    cpu_seconds: int = 600
+    limits: Limits = field(default_factory=Limits)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> SandboxOptions:
+        values = json.loads(text)
+        return cls(
+            **{
+                **values,
+                "hide": tuple(values.get("hide", ())),
+                "keep": tuple(values.get("keep", ())),
+                "limits": Limits.from_dict(values.get("limits", {})),
+            }
+        )
 
 
 @lru_cache(maxsize=1)
@@ -81,9 +100,6 @@ _PROBE = (
 )
 
 
-ISOLATION_SETTING = "COURSE_GRADING_ISOLATION"  # "limits": resource limits only, even as root
-
-
 @lru_cache(maxsize=1)
 def full_isolation_available() -> bool:
     """Root, and a kernel (and container runtime) that lets us create the namespaces.
@@ -91,10 +107,15 @@ def full_isolation_available() -> bool:
     Probed in a throw-away process, because being root is not enough: an unprivileged Docker
     container is root without CAP_SYS_ADMIN. COURSE_GRADING_ISOLATION=limits turns namespaces
     off (to compare, or where the machine's policy forbids them)."""
-    if os.geteuid() != 0 or os.environ.get(ISOLATION_SETTING) == "limits":
+    if os.geteuid() != 0 or settings.ISOLATION.get() == "limits":
         return False
-    probe = subprocess.run([sys.executable, "-S", "-c", _PROBE], stdin=subprocess.DEVNULL,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30)
+    probe = subprocess.run(
+        [sys.executable, "-S", "-c", _PROBE],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        timeout=30,
+    )
     return probe.returncode == 0
 
 
@@ -102,11 +123,16 @@ def _limit(options: SandboxOptions, own_uid: bool = True) -> None:
     """Resource limits. The process limit counts every process of the uid, so it is set only
     when the kernel runs under a uid of its own (never on a learner's laptop account). Without
     namespaces they are best effort: macOS, for one, refuses some of them."""
-    mb = 1024 * 1024
-    limits = [(resource.RLIMIT_AS, options.memory_mb * mb), (resource.RLIMIT_FSIZE, options.max_file_mb * mb),
-              (resource.RLIMIT_NOFILE, 256), (resource.RLIMIT_CORE, 0), (resource.RLIMIT_CPU, options.cpu_seconds)]
+    mb, given = 1024 * 1024, options.limits
+    limits = [
+        (resource.RLIMIT_AS, given.memory_mb * mb),
+        (resource.RLIMIT_FSIZE, given.max_file_mb * mb),
+        (resource.RLIMIT_NOFILE, given.max_open_files),
+        (resource.RLIMIT_CORE, 0),
+        (resource.RLIMIT_CPU, given.cpu_seconds),
+    ]
     if own_uid:
-        limits.append((resource.RLIMIT_NPROC, options.max_processes))
+        limits.append((resource.RLIMIT_NPROC, given.max_processes))
     for kind, value in limits:
         try:
             resource.setrlimit(kind, (value, value))
@@ -117,9 +143,11 @@ def _limit(options: SandboxOptions, own_uid: bool = True) -> None:
 
 def _mount(source: str | None, target: str, fstype: str | None = None, flags: int = 0, data: str | None = None) -> None:
     """mount(2) directly: a `mount` process per call would cost more than the kernel's start-up."""
-    encode = lambda v: v.encode() if v is not None else None  # noqa: E731
-    _check(_libc().mount(encode(source), encode(target), encode(fstype), ctypes.c_ulong(flags), encode(data)),
-           f"mount {source} on {target}")
+    encode = lambda v: v.encode() if v is not None else None
+    _check(
+        _libc().mount(encode(source), encode(target), encode(fstype), ctypes.c_ulong(flags), encode(data)),
+        f"mount {source} on {target}",
+    )
 
 
 def _build_filesystem(options: SandboxOptions) -> None:
@@ -163,7 +191,9 @@ def _exit_code_of(pid: int) -> int:
             return os.waitstatus_to_exitcode(status) if status else 0
 
 
-def _become_kernel(options: SandboxOptions, connection_file: str, run_kernel: Callable[[], int], own_uid: bool) -> NoReturn:
+def _become_kernel(
+    options: SandboxOptions, connection_file: str, run_kernel: Callable[[], int], own_uid: bool
+) -> NoReturn:
     os.chdir(options.workdir)
     if own_uid:
         os.chown(connection_file, options.uid, options.uid)  # written 0600 by the grader: the kernel must read it
@@ -197,9 +227,11 @@ def _guarded(body: Callable[[], NoReturn]) -> NoReturn:
     os._exit(70)
 
 
-def run_sandboxed(options: SandboxOptions, connection_file: str, run_kernel: Callable[[], int],
-                  zygote_pid: int) -> NoReturn:
+def run_sandboxed(
+    options: SandboxOptions, connection_file: str, run_kernel: Callable[[], int], zygote_pid: int
+) -> NoReturn:
     """In the zygote's freshly forked child: isolate, then run the kernel. Never returns."""
+
     def keeper() -> NoReturn:
         # dies with the zygote, which dies with the grader: no kernel outlives its batch
         _check(_libc().prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "prctl")
@@ -217,31 +249,30 @@ def run_sandboxed(options: SandboxOptions, connection_file: str, run_kernel: Cal
         if os.getsid(0) != os.getpid():
             os.setsid()
         _become_kernel(options, connection_file, run_kernel, own_uid=False)
+
     _guarded(keeper)
 
 
 # --- the launcher where the zygote cannot run (not Linux) ------------------------------------------
 
+
 def launcher_arguments(options: SandboxOptions) -> list[str]:
-    return ["--workdir", options.workdir, "--memory-mb", str(options.memory_mb),
-            "--max-file-mb", str(options.max_file_mb), "--cpu-seconds", str(options.cpu_seconds)]
+    return ["--options", options.to_json()]
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m course.grading.sandbox [limits] -- KERNEL ARGV`: limits, a session of its own
-    (the grader ends the session afterwards), the scratch folder as working folder, then the kernel."""
+    """`python -m course.autograder.sandbox --options JSON -- KERNEL ARGV`: limits, a session of its
+    own (the grader ends the session afterwards), the scratch folder as working folder, then the kernel."""
     argv = sys.argv[1:] if argv is None else argv
+    parser = argparse.ArgumentParser(prog="course.autograder.sandbox")
+    parser.add_argument("--options", required=True, help="SandboxOptions as JSON (namespaces must be false)")
     if "--" not in argv:
-        raise SystemExit("usage: python -m course.grading.sandbox --workdir DIR [limits] -- KERNEL ARGV")
+        parser.error("give the kernel's command after --")
     split = argv.index("--")
-    parser = argparse.ArgumentParser(prog="course.grading.sandbox")
-    parser.add_argument("--workdir", required=True)
-    parser.add_argument("--memory-mb", type=int, default=2048)
-    parser.add_argument("--max-file-mb", type=int, default=64)
-    parser.add_argument("--cpu-seconds", type=int, default=600)
-    args, kernel = parser.parse_args(argv[:split]), argv[split + 1:]
-    options = SandboxOptions(workdir=args.workdir, uid=os.getuid(), namespaces=False, memory_mb=args.memory_mb,
-                             max_file_mb=args.max_file_mb, cpu_seconds=args.cpu_seconds)
+    args, kernel = parser.parse_args(argv[:split]), argv[split + 1 :]
+    options = SandboxOptions.from_json(args.options)
+    if options.namespaces:
+        parser.error("the launcher cannot build namespaces; only the zygote's children can")
     if os.getsid(0) != os.getpid():  # jupyter_client usually starts it in a new session already
         os.setsid()
     os.chdir(options.workdir)

@@ -17,24 +17,42 @@ from __future__ import annotations
 import datetime as _dt
 import math as _math
 from collections.abc import Iterable, Mapping
+from itertools import pairwise as _pairwise
 
 import numpy as _np
 import pandas as _pd
 
 __all__ = [
-    "FeedbackError", "INTEGER", "NUMBER", "TEXT", "DATE", "expect_type", "expect_between",
-    "expect_one_of", "expect_columns", "expect_sorted", "expect_equal", "expect_close",
-    "expect_date", "expect_sequence", "expect_frame", "passed",
+    "DATE",
+    "INTEGER",
+    "NUMBER",
+    "TEXT",
+    "FeedbackError",
+    "expect_between",
+    "expect_close",
+    "expect_columns",
+    "expect_date",
+    "expect_equal",
+    "expect_frame",
+    "expect_one_of",
+    "expect_sequence",
+    "expect_sorted",
+    "expect_type",
+    "passed",
 ]
 
 # Exact types accepted for each kind of answer. bool is deliberately not an integer here.
 INTEGER = (int, _np.int8, _np.int16, _np.int32, _np.int64, _np.uint8, _np.uint16, _np.uint32, _np.uint64)
-NUMBER = INTEGER + (float, _np.float16, _np.float32, _np.float64)
+NUMBER = (*INTEGER, float, _np.float16, _np.float32, _np.float64)
 TEXT = (str,)
 DATE = (_pd.Timestamp, _dt.date, _dt.datetime, _np.datetime64)
 
-_KIND_NAMES = {INTEGER: "a whole number (int)", NUMBER: "a number", TEXT: "a string (text in quotes)",
-               DATE: "a date (pandas Timestamp)"}
+_KIND_NAMES = {
+    INTEGER: "a whole number (int)",
+    NUMBER: "a number",
+    TEXT: "a string (text in quotes)",
+    DATE: "a date (pandas Timestamp)",
+}
 
 
 class FeedbackError(AssertionError):
@@ -104,7 +122,7 @@ def expect_sorted(name: str, frame: object, by: str, hint: str = "") -> None:
     """Rows in ascending order of column `by`."""
     frame = _frame(name, frame, hint)
     values = list(frame[by])
-    if any(b < a for a, b in zip(values, values[1:])):
+    if any(b < a for a, b in _pairwise(values)):
         _fail(name, f"rows are not in ascending order of '{by}'.", hint or f"use .sort_values('{by}')")
 
 
@@ -121,8 +139,14 @@ def _plain(value: object) -> object:
     return value
 
 
-def expect_equal(name: str, value: object, expected: object, kinds: tuple[type, ...],
-                 hint: str = "", near_misses: Mapping[object, str] | None = None) -> None:
+def expect_equal(
+    name: str,
+    value: object,
+    expected: object,
+    kinds: tuple[type, ...],
+    hint: str = "",
+    near_misses: Mapping[object, str] | None = None,
+) -> None:
     """Hidden-test check: exact type from `kinds`, then equality with `expected`.
 
     `near_misses` maps a typical wrong answer to the mistake it reveals, e.g. {30: "you
@@ -137,8 +161,14 @@ def expect_equal(name: str, value: object, expected: object, kinds: tuple[type, 
         _fail(name, f"{got!r} is not the expected answer.", hint)
 
 
-def expect_close(name: str, value: object, expected: float, tolerance: float = 1e-6, hint: str = "",
-                 near_misses: Mapping[float, str] | None = None) -> None:
+def expect_close(
+    name: str,
+    value: object,
+    expected: float,
+    tolerance: float = 1e-6,
+    hint: str = "",
+    near_misses: Mapping[float, str] | None = None,
+) -> None:
     """Hidden-test check for decimals: within `tolerance` of `expected`."""
     expect_type(name, value, NUMBER, hint)
     got = float(value)
@@ -167,7 +197,7 @@ def expect_sequence(name: str, value: object, expected: list[str], hint: str = "
     if sorted(got) != sorted(expected):
         _fail(name, f"should contain {len(expected)} items, each listed once; check which items you included.", hint)
     if ordered and got != list(expected):
-        first_wrong = next(i for i, (a, b) in enumerate(zip(got, expected)) if a != b)
+        first_wrong = next(i for i, (a, b) in enumerate(zip(got, expected, strict=True)) if a != b)
         _fail(name, f"the items are right but the order is not (first difference at position {first_wrong + 1}).", hint)
 
 
@@ -180,8 +210,10 @@ def expect_frame(name: str, frame: object, expected: _pd.DataFrame, hint: str = 
 
     def rows(df: _pd.DataFrame) -> list[tuple]:
         plain = df.reset_index(drop=True).astype(object).where(df.reset_index(drop=True).notna(), None)
-        return [tuple(_pd.Timestamp(v) if isinstance(v, (_dt.date, _np.datetime64)) else v for v in row)
-                for row in plain.itertuples(index=False, name=None)]
+        return [
+            tuple(_pd.Timestamp(v) if isinstance(v, (_dt.date, _np.datetime64)) else v for v in row)
+            for row in plain.itertuples(index=False, name=None)
+        ]
 
     got, want = rows(frame), rows(expected)
     if not check_order:

@@ -1,7 +1,7 @@
 """Start a grading kernel: forked by the zygote into the sandbox, driven by jupyter_client.
 
 jupyter_client starts kernels with Popen through a "provisioner"; here the provisioner asks the
-zygote (course.grading.zygote) to fork one instead, and watches it through a pidfd. The client
+zygote (course.autograder.zygote) to fork one instead, and watches it through a pidfd. The client
 and manager are tuned for kernels that are ready a few milliseconds after the fork: jupyter_client's
 fixed waits (100 ms reconnects and polls, a 0.2 s silence on IOPub) would otherwise be most of the
 cost of grading a short notebook.
@@ -17,7 +17,6 @@ import subprocess
 import sys
 import time
 import uuid
-from dataclasses import asdict, dataclass
 from pathlib import Path
 from queue import Empty
 
@@ -29,8 +28,11 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 from traitlets import default
 
-from course.grading.sandbox import MARKER, SandboxOptions, full_isolation_available, launcher_arguments
-from course.grading.zygote import batch_marker, kernel_environment, zygote
+from course import settings
+from course.autograder import compat
+from course.autograder.limits import Limits
+from course.autograder.sandbox import MARKER, SandboxOptions, full_isolation_available, launcher_arguments
+from course.autograder.zygote import batch_marker, kernel_environment, zygote
 
 
 class _SandboxSpecs(KernelSpecManager):
@@ -108,7 +110,7 @@ class _ZygoteProvisioner(LocalProvisioner):
     kernel_env: dict[str, str]
 
     async def launch_kernel(self, cmd: list[str], **kwargs) -> dict:
-        arguments = cmd[len(self.kernel_spec.argv):]  # nbclient's extra arguments (e.g. history in memory)
+        arguments = cmd[len(self.kernel_spec.argv) :]  # nbclient's extra arguments (e.g. history in memory)
         pid, pidfd = zygote().spawn(self.sandbox, self.parent.connection_file, arguments, self.kernel_env)
         self.process = _ForkedKernel(pid, pidfd)
         self.pid, self.pgid, self.cwd = pid, None, self.sandbox.workdir
@@ -125,19 +127,23 @@ class _ZygoteProvisioner(LocalProvisioner):
 class _PromptClient(AsyncKernelClient):
     """A client tuned to kernels that are ready within a tenth of a second of the fork."""
 
-    @default("context")
-    def _prompt_context(self) -> zmq.asyncio.Context:
-        # The client connects before the kernel has bound its sockets; zmq would retry only every
-        # 100 ms, most of such a kernel's start-up time.
-        self._created_context = True
-        context = zmq.asyncio.Context()
-        context.setsockopt(zmq.RECONNECT_IVL, 5)
-        return context
+    if compat.CLIENT_CONTEXT.present:  # without it the context would outlive the client
+
+        @default("context")
+        def _prompt_context(self) -> zmq.asyncio.Context:
+            # The client connects before the kernel has bound its sockets; zmq would retry only
+            # every 100 ms, most of such a kernel's start-up time.
+            self._created_context = True
+            context = zmq.asyncio.Context()
+            context.setsockopt(zmq.RECONNECT_IVL, 5)
+            return context
 
     async def wait_for_ready(self, timeout: float | None = None) -> None:
         """jupyter_client's check (kernel_info answered, IOPub connected), without its final wait
         for IOPub to stay silent for 0.2 s: nbclient matches every message to its request, so
         start-up messages still in flight cannot be taken for a cell's output."""
+        if not compat.KERNEL_INFO.present:
+            return await super().wait_for_ready(timeout)
         deadline = time.monotonic() + (timeout if timeout is not None else float("inf"))
         while True:
             self.kernel_info()
@@ -161,38 +167,38 @@ class _PromptClient(AsyncKernelClient):
 
 class _GradingKernelManager(AsyncKernelManager):
     """Waits for the end of a killed kernel on its pidfd instead of polling every 100 ms, and does
-    not keep messages for a kernel it has killed (zmq would wait 100 ms to deliver them)."""
+    not keep messages for a kernel it has killed (zmq would wait 100 ms to deliver them). Both
+    override private methods (course.autograder.compat); without them, the stock behaviour."""
 
-    def _connect_control_socket(self) -> None:
-        super()._connect_control_socket()
-        self._control_socket.linger = 0
+    if compat.CONTROL_SOCKET.present:
 
-    async def _async_wait(self, pollinterval: float = 0.1) -> None:
-        process = getattr(self.provisioner, "process", None)
-        if isinstance(process, _ForkedKernel):
-            await process.ended()
-        await super()._async_wait(pollinterval)
+        def _connect_control_socket(self) -> None:
+            super()._connect_control_socket()
+            self._control_socket.linger = 0
 
+    if compat.WAIT.present:
 
-@dataclass(frozen=True)
-class SandboxLimits:
-    memory_mb: int
-    max_processes: int
-    cpu_seconds: int
-
-
-NO_ZYGOTE_SETTING = "COURSE_GRADING_NO_ZYGOTE"  # "1": start kernels the usual way (how other systems run; for tests)
+        async def _async_wait(self, pollinterval: float = 0.1) -> None:
+            process = getattr(self.provisioner, "process", None)
+            if isinstance(process, _ForkedKernel):
+                await process.ended()
+            await super()._async_wait(pollinterval)
 
 
 def zygote_supported() -> bool:
     """Forked kernels need Linux (pidfds, prctl, SOCK_SEQPACKET). Elsewhere (a learner's Mac
     running `course check`) kernels are started the usual way, with limits and a session of
     their own, and the same clean environment."""
-    return sys.platform == "linux" and hasattr(os, "pidfd_open") and os.environ.get(NO_ZYGOTE_SETTING) != "1"
+    return (
+        sys.platform == "linux"
+        and hasattr(os, "pidfd_open")
+        and compat.PROVISIONER_PROCESS.present
+        and settings.NO_ZYGOTE.get() != "1"
+    )
 
 
 class _PlainProvisioner(LocalProvisioner):
-    """jupyter_client's Popen launch through `python -m course.grading.sandbox`, but with the
+    """jupyter_client's Popen launch through `python -m course.autograder.sandbox`, but with the
     clean environment alone and the kernel's console chatter discarded."""
 
     kernel_env: dict[str, str]
@@ -207,7 +213,7 @@ class _PlainProvisioner(LocalProvisioner):
         return await super().launch_kernel(cmd, **kwargs)
 
 
-def kernel_manager(workdir: Path, uid: int, hide: list[Path], keep: list[Path], limits: SandboxLimits) -> AsyncKernelManager:
+def kernel_manager(workdir: Path, uid: int, hide: list[Path], keep: list[Path], limits: Limits) -> AsyncKernelManager:
     """A kernel manager whose kernel will run in a sandbox with `workdir` as its only writable
     folder: forked by this process's zygote (as `uid`, in namespaces when available), or, where
     the zygote cannot run, started with limits only."""
@@ -216,16 +222,32 @@ def kernel_manager(workdir: Path, uid: int, hide: list[Path], keep: list[Path], 
     # ipc: Unix sockets in the scratch folder, the only way in and out of a network namespace
     transport = "ipc" if namespaces else "tcp"
     kernel = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
-    options = SandboxOptions(workdir=str(workdir), uid=uid, namespaces=namespaces,
-                             hide=tuple(map(str, hide)), keep=tuple(map(str, keep)), **asdict(limits))
-    argv = kernel if forked else [sys.executable, "-m", "course.grading.sandbox", *launcher_arguments(options), "--", *kernel]
+    options = SandboxOptions(
+        workdir=str(workdir),
+        uid=uid,
+        namespaces=namespaces,
+        hide=tuple(map(str, hide)),
+        keep=tuple(map(str, keep)),
+        limits=limits,
+    )
+    argv = (
+        kernel
+        if forked
+        else [sys.executable, "-m", "course.autograder.sandbox", *launcher_arguments(options), "--", *kernel]
+    )
     spec = KernelSpec(argv=argv, display_name="Python 3 (grading sandbox)", language="python", interrupt_mode="message")
-    km = _GradingKernelManager(kernel_name="python3", kernel_spec_manager=_SandboxSpecs(spec), transport=transport,
-                               ip=str(workdir / ".kernel") if transport == "ipc" else "127.0.0.1",
-                               connection_file=str(workdir / ".kernel.json"))
+    km = _GradingKernelManager(
+        kernel_name="python3",
+        kernel_spec_manager=_SandboxSpecs(spec),
+        transport=transport,
+        ip=str(workdir / ".kernel") if transport == "ipc" else "127.0.0.1",
+        connection_file=str(workdir / ".kernel.json"),
+    )
     km.kernel_id = str(uuid.uuid4())
     km.client_factory = _PromptClient
-    provisioner = (_ZygoteProvisioner if forked else _PlainProvisioner)(kernel_id=km.kernel_id, kernel_spec=spec, parent=km)
+    provisioner = (_ZygoteProvisioner if forked else _PlainProvisioner)(
+        kernel_id=km.kernel_id, kernel_spec=spec, parent=km
+    )
     provisioner.sandbox = options
     provisioner.kernel_env = kernel_environment(workdir) | {MARKER: batch_marker()}
     km.provisioner = provisioner

@@ -1,0 +1,92 @@
+"""Helpers the tests share: running the `course` command, reading the gradebook, and looking at
+the process table. One copy of each, so a change in how scores are read changes every test."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import psutil
+from nbgrader.api import Gradebook
+
+from course.autograder.leftovers import state_and_session
+from course.nbgrader_run import environment_for_tools
+
+
+def course_argv(*args: str) -> list[str]:
+    """The `course` command as a subprocess would run it, with this interpreter."""
+    return [sys.executable, "-m", "course.cli", *args]
+
+
+def run_course(
+    cwd: Path | None, *args: str, env: dict[str, str] | None = None, timeout: float = 600
+) -> subprocess.CompletedProcess:
+    """Run `course ARGS` in `cwd` (the course root it acts on); `env` adds to the tools' environment."""
+    return subprocess.run(
+        course_argv(*args),
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=environment_for_tools() | (env or {}),
+    )
+
+
+def course_ok(cwd: Path | None, *args: str, **options) -> str:
+    """Run `course ARGS`, insist that it succeeds, and return what it printed on stdout."""
+    result = run_course(cwd, *args, **options)
+    assert result.returncode == 0, f"course {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
+    return result.stdout
+
+
+def gradebook_scores(
+    course: Path, assignment: str, db_url: str | None = None, code_only: bool = False
+) -> dict[tuple[str, str], float | None]:
+    """(student, grade id) -> automatic score of every grade of `assignment` in the gradebook
+    (None for a written answer awaiting a human); `code_only` keeps test cells only."""
+    with Gradebook(db_url or f"sqlite:///{course / 'gradebook.db'}") as gb:
+        return {
+            (s.student.id, g.name): g.auto_score
+            for s in gb.find_assignment(assignment).submissions
+            for nb in s.notebooks
+            for g in nb.grades
+            if not code_only or g.cell.cell_type == "code"
+        }
+
+
+def pids() -> list[int]:
+    return psutil.pids()
+
+
+def running(pid: int) -> bool:
+    """Still running: not gone, and not a zombie (ended, waiting for its parent to collect it)."""
+    return state_and_session(pid)[0] not in ("zombie", "dead", "gone")
+
+
+def in_session(pid: int, session: int) -> bool:
+    state, its_session = state_and_session(pid)
+    return state != "zombie" and its_session == session
+
+
+def cmdline(pid: int) -> str:
+    """The process's command line as one string ('' once it is gone)."""
+    try:
+        return " ".join(psutil.Process(pid).cmdline())
+    except psutil.Error:
+        return ""
+
+
+def name(pid: int) -> str:
+    try:
+        return psutil.Process(pid).name()
+    except psutil.Error:
+        return ""
+
+
+def owner(pid: int) -> int | None:
+    """The process's effective uid, None once it is gone."""
+    try:
+        return psutil.Process(pid).uids().effective
+    except psutil.Error:
+        return None

@@ -1,8 +1,11 @@
-"""Record each data file's size and SHA-256 in data/datapackage.json and data/README.md.
+"""Validate data/ with frictionless, then record each file's size and SHA-256 in
+data/datapackage.json and data/README.md.
 
-Run after editing any CSV in data/:  python scripts/refresh_data_hashes.py
-The tests fail (with this command in the message) when a file and its recorded hash differ,
-so a change to the facts is always a deliberate, reviewed change.
+Run after editing any CSV in data/ (or its schema):  python scripts/refresh_data_hashes.py
+The tests fail (with this command in the message) when a file and its recorded hash differ, so a
+change to the facts is always a deliberate, reviewed change. The loaders (course.data) trust a
+file that still has its recorded hash, so hashes are recorded only for data that passed
+validation: an invalid table stops this script with the reasons, and nothing is written.
 """
 
 from __future__ import annotations
@@ -21,6 +24,13 @@ def sha256(path: Path) -> str:
 
 
 def main() -> None:
+    from course import data
+
+    data.clear_cache()
+    try:
+        data.validate()
+    except data.DataError as exc:
+        raise SystemExit(f"data/ is not valid, so no hashes were recorded:\n{exc}") from None
     package_path = DATA / "datapackage.json"
     package = json.loads(package_path.read_text(encoding="utf-8"))
     lines = ["| file | rows | bytes | SHA-256 |", "| --- | ---: | ---: | --- |"]

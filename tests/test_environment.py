@@ -105,3 +105,17 @@ def test_every_direct_import_is_declared():
         if aliases.get(name, name).replace("-", "_").lower() not in {d.lower() for d in declared}
     }
     assert not undeclared, f"declare these in pyproject.toml and environment.yml: {sorted(undeclared)}"
+
+
+def test_every_package_folder_is_a_regular_package():
+    """setuptools installs only folders with an __init__.py: without one, a non-editable install
+    (a JupyterHub image) would leave that part of the course out."""
+    missing = [
+        str(folder.relative_to(course_root()))
+        for folder in (course_root() / "course").rglob("*")
+        if folder.is_dir()
+        and folder.name != "__pycache__"
+        and any(folder.glob("*.py"))
+        and not (folder / "__init__.py").is_file()
+    ]
+    assert not missing, f"add an __init__.py to {missing}"

@@ -1,0 +1,202 @@
+"""Execute one rebuilt notebook in a sandboxed kernel.
+
+Limits (course.autograder.limits): a timeout per cell (the cell is interrupted; if the kernel
+does not respond within a few seconds, nothing more is run), a wall-time budget per submission, a
+cap on the output kept, and the sandbox's limits on memory, processes and files. What the
+executed notebook earns is course.autograder.verdicts' business.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from jupyter_client.manager import AsyncKernelManager
+from nbclient import NotebookClient
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbformat import NotebookNode
+
+from course.autograder import compat
+from course.autograder.kernel import kernel_manager, zygote_supported
+from course.autograder.limits import Limits
+from course.autograder.sandbox import KERNEL_LOG
+from course.autograder.zygote import zygote
+
+
+@dataclass
+class ExecutionReport:
+    notebook: NotebookNode
+    problems: list[str] = field(default_factory=list)
+    executed_upto: int = -1  # index of the last cell that ran
+    kernel_pid: int | None = None  # the process the zygote forked (without namespaces, the kernel)
+    kernel_lost: bool = False  # the kernel died, or could not be started or reached
+
+    def lost(self, problem: str) -> None:
+        """The kernel is gone: record why (its last words are added by `execute`)."""
+        self.kernel_lost = True
+        self.problems.append(problem)
+
+
+class _LimitedClient(NotebookClient):
+    """nbclient that keeps at most `max_output_bytes` of output, but always keeps errors."""
+
+    max_output_bytes = 1_000_000
+    _spent = 0
+    _truncated = False
+
+    def output(self, outs, msg, display_id, cell_index):
+        kind = msg["header"]["msg_type"]
+        if kind != "error":
+            self._spent += len(json.dumps(msg.get("content", {}), default=str))
+            if self._spent > self.max_output_bytes:
+                if not self._truncated:
+                    self._truncated = True
+                    outs.append(
+                        nbformat.v4.new_output(
+                            "stream", name="stdout", text="\n[output truncated by the grader: too much output]\n"
+                        )
+                    )
+                return None
+        else:
+            content = msg["content"]
+            content["traceback"] = [line[:2000] for line in content.get("traceback", [])[-50:]]
+        return super().output(outs, msg, display_id, cell_index)
+
+
+def execute(
+    notebook: NotebookNode, workdir: Path, limits: Limits, uid: int, hide: list[Path], keep: list[Path]
+) -> ExecutionReport:
+    """Run every cell in order in a fresh sandboxed kernel; never raises for the student's faults."""
+    report = ExecutionReport(notebook)
+    try:
+        if zygote_supported():
+            zygote()  # started (or restarted) here, in the calling thread, before the event loop
+        asyncio.run(_execute(notebook, workdir, limits, uid, hide, keep, report))
+    except Exception as exc:  # a kernel that cannot start, a broken connection: never fatal to the batch
+        report.lost(f"grading stopped: {type(exc).__name__}: {str(exc)[:300]}")
+    if report.kernel_lost:
+        last_words = _last_line(workdir / KERNEL_LOG)
+        if last_words:
+            report.problems.append(f"the kernel's last error output: {last_words}")
+    return report
+
+
+def _last_line(log: Path) -> str:
+    """The last line a dead kernel (or the sandbox around it) wrote to its error output."""
+    try:
+        with open(log, "rb") as file:
+            file.seek(max(0, log.stat().st_size - 4096))
+            lines = [line.strip() for line in file.read().decode(errors="replace").splitlines() if line.strip()]
+    except OSError:
+        return ""
+    return lines[-1][:300] if lines else ""
+
+
+async def _execute(notebook, workdir, limits, uid, hide, keep, report) -> None:
+    km = kernel_manager(workdir, uid, hide, keep, limits)
+    # nbclient's own timeout is a backstop; the watchdog below interrupts first.
+    client = _LimitedClient(
+        notebook,
+        km=km,
+        timeout=int(limits.cell_timeout) + 30,
+        allow_errors=True,
+        interrupt_on_timeout=False,
+        record_timing=False,
+        startup_timeout=60,
+        iopub_timeout=5,
+        shutdown_kernel="immediate",
+    )
+    client.max_output_bytes = limits.max_output_bytes
+    started = time.monotonic()
+    try:
+        # cleanup_kc: stop the client's channels and its zmq context too (nbclient keeps them when
+        # it is given a kernel manager, and a worker grading many submissions would run out of files)
+        async with client.async_setup_kernel(cleanup_kc=True):
+            report.kernel_pid = km.provisioner.pid
+            for index, cell in enumerate(notebook.cells):
+                if cell.cell_type != "code":
+                    continue
+                if time.monotonic() - started > limits.submission_timeout:
+                    report.problems.append(
+                        f"the submission used up its {limits.submission_timeout:.0f} s; "
+                        f"cells from #{index} on did not run"
+                    )
+                    break
+                outcome = await _run_cell(client, km, cell, index, limits.cell_timeout)
+                if outcome == "ok":
+                    report.executed_upto = index
+                elif outcome == "timeout":
+                    report.problems.append(
+                        f"cell #{index} ran longer than {limits.cell_timeout:.0f} s and was interrupted"
+                    )
+                    cell.outputs.append(
+                        nbformat.v4.new_output(
+                            "error",
+                            ename="TimeoutError",
+                            evalue=f"cell exceeded {limits.cell_timeout:.0f} s",
+                            traceback=[],
+                        )
+                    )
+                    report.executed_upto = index
+                    if not await _responsive(client, km):
+                        report.problems.append(
+                            "the kernel did not respond after the interrupt; later cells did not run"
+                        )
+                        break
+                else:
+                    report.lost(f"the kernel died in cell #{index} (crash, memory or process limit)")
+                    cell.outputs.append(
+                        nbformat.v4.new_output("error", ename="DeadKernelError", evalue="kernel died", traceback=[])
+                    )
+                    break
+    finally:
+        try:  # nbclient has shut it down unless something failed on the way: then end it here
+            if km.has_kernel:
+                await km.provisioner.kill()
+                await km.provisioner.wait()
+        except Exception:
+            pass
+        # nbclient registers an exit-time cleanup for this kernel; it is already shut down
+        if compat.NBCLIENT_CLEANUP.present:
+            atexit.unregister(client._cleanup_kernel)
+
+
+async def _run_cell(
+    client: NotebookClient, km: AsyncKernelManager, cell: NotebookNode, index: int, timeout: float
+) -> str:
+    """'ok', 'timeout' or 'dead': a watchdog around nbclient, which can wait forever on a dead kernel."""
+    task = asyncio.ensure_future(client.async_execute_cell(cell, index))
+    deadline = time.monotonic() + timeout
+    while True:
+        done, _ = await asyncio.wait({task}, timeout=0.2)
+        if done:
+            error = task.exception()  # retrieved here, so asyncio does not report it as lost
+            if error is None:
+                return "ok"
+            if isinstance(error, DeadKernelError):
+                return "dead"
+            if isinstance(error, CellTimeoutError):
+                return "timeout"
+            raise error
+        if not await km.is_alive():
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+            return "dead"
+        if time.monotonic() > deadline:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+            return "timeout"
+
+
+async def _responsive(client: NotebookClient, km: AsyncKernelManager, wait: float = 5.0) -> bool:
+    """After an interrupt, does the kernel run a trivial cell within `wait` seconds?"""
+    try:
+        await km.interrupt_kernel()
+        return await _run_cell(client, km, nbformat.v4.new_code_cell("pass"), 0, wait) == "ok"
+    except Exception:
+        return False

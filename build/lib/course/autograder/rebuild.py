@@ -1,0 +1,126 @@
+"""Rebuild a submitted notebook around the instructor's template before grading.
+
+Why not trust the submission's structure: students delete, duplicate and split cells, edit
+metadata, or change a test. nbgrader restores test cells only where the submission still has
+them. Here the instructor's template is the authority:
+
+- every test and read-only cell comes from the template (with its hidden tests), placed where
+  the student left it, or, if the student deleted it, where the template has it;
+- every answer cell keeps the student's text, matched by grade id, under the template's
+  metadata (points or roles the student edited do not count);
+- cells the student added (scratch work, helper functions, a split answer) are kept in order
+  as plain cells: honest extra work is never penalised; copies of test cells are dropped;
+- a missing answer cell becomes an empty answer (no credit, nothing else breaks).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass
+
+import nbformat
+from nbformat import NotebookNode
+
+ROLE_TEST, ROLE_LOCKED, ROLE_ANSWER, ROLE_WRITTEN = "test", "locked", "answer", "written"
+
+
+def grade_id(cell: NotebookNode) -> str:
+    """The nbgrader grade id of a cell that has nbgrader metadata."""
+    return cell.metadata["nbgrader"]["grade_id"]
+
+
+def role_of(cell: NotebookNode) -> str | None:
+    meta = cell.get("metadata", {}).get("nbgrader")
+    if not meta:
+        return None
+    if meta.get("grade") and not meta.get("solution"):
+        return ROLE_TEST
+    if meta.get("solution"):
+        return ROLE_WRITTEN if cell.cell_type == "markdown" and meta.get("grade") else ROLE_ANSWER
+    if meta.get("locked"):
+        return ROLE_LOCKED
+    return None
+
+
+@dataclass
+class Template:
+    """The instructor's version of one notebook: cell order, roles, points."""
+
+    name: str
+    cells: list[NotebookNode]
+
+    @property
+    def by_id(self) -> dict[str, NotebookNode]:
+        return {grade_id(c): c for c in self.cells if role_of(c)}
+
+
+def _clean_copy(cell: NotebookNode, source: str | None = None, cell_type: str | None = None) -> NotebookNode:
+    kind = cell_type or cell.cell_type
+    maker = {"code": nbformat.v4.new_code_cell, "markdown": nbformat.v4.new_markdown_cell}.get(
+        kind, nbformat.v4.new_raw_cell
+    )
+    fresh = maker(cell.source if source is None else source)
+    if "nbgrader" in cell.get("metadata", {}):
+        fresh.metadata["nbgrader"] = copy.deepcopy(cell.metadata["nbgrader"])
+    return fresh
+
+
+def _as_text(source) -> str:
+    return "".join(source) if isinstance(source, list) else str(source or "")
+
+
+HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?^[ \t]*### END HIDDEN TESTS[ \t]*$\n?", re.M | re.S)
+
+
+def released_text(cell: NotebookNode) -> str:
+    """A test or read-only cell as students received it (hidden tests removed), for matching."""
+    return HIDDEN.sub("", cell.source).strip()
+
+
+def rebuild(submitted: NotebookNode, template: Template) -> NotebookNode:
+    """The notebook to execute: the student's answers and extra cells inside the template."""
+    by_id = template.by_id
+    # A copy of a test or read-only cell whose metadata was lost (pasted into a new notebook)
+    # is recognised by its text, so it keeps its place.
+    by_text = {released_text(c): gid for gid, c in by_id.items() if role_of(c) in (ROLE_TEST, ROLE_LOCKED)}
+    out: list[tuple[str | None, NotebookNode]] = []  # (template grade id or None, cell)
+    placed: set[str] = set()
+    for cell in submitted.get("cells", []):
+        kind = cell.get("cell_type")
+        if kind not in ("code", "markdown", "raw"):
+            continue
+        gid = (cell.get("metadata", {}).get("nbgrader") or {}).get("grade_id")
+        source = _as_text(cell.get("source", ""))
+        if gid not in by_id and HIDDEN.sub("", source).strip() in by_text:
+            gid = by_text[HIDDEN.sub("", source).strip()]
+        if gid in by_id and gid not in placed:
+            model = by_id[gid]
+            if role_of(model) in (ROLE_TEST, ROLE_LOCKED):
+                out.append((gid, _clean_copy(model)))
+            else:
+                out.append((gid, _clean_copy(model, source=source)))
+            placed.add(gid)
+        elif gid in by_id and role_of(by_id[gid]) in (ROLE_TEST, ROLE_LOCKED):
+            continue  # a copy of a test or read-only cell: the template's copy is already placed
+        else:
+            plain = {"code": nbformat.v4.new_code_cell, "markdown": nbformat.v4.new_markdown_cell}.get(
+                kind, nbformat.v4.new_raw_cell
+            )
+            out.append((None, plain(source)))
+    order = [grade_id(c) if role_of(c) else None for c in template.cells]
+    for index, model in enumerate(template.cells):
+        gid = order[index]
+        if gid is None or gid in placed:
+            continue
+        earlier = [g for g in order[:index] if g in placed]
+        position = next((i + 1 for i, (g, _) in reversed(list(enumerate(out))) if earlier and g == earlier[-1]), 0)
+        empty = "" if role_of(model) in (ROLE_ANSWER, ROLE_WRITTEN) else None
+        out.insert(position, (gid, _clean_copy(model, source=empty)))
+        placed.add(gid)
+    notebook = nbformat.v4.new_notebook(cells=[cell for _, cell in out])
+    notebook.metadata = {
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+        "language_info": {"name": "python"},
+    }
+    return notebook

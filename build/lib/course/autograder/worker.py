@@ -1,0 +1,228 @@
+"""Grade one submission: the unit of work a `course grade` worker (or `course check`) runs.
+
+A worker copies the submission into a scratch folder of its own, reads each notebook
+defensively, rebuilds it around the instructor's template (course.autograder.rebuild), runs it in
+a kernel the zygote forks into the sandbox (course.autograder.execute, .kernel, .sandbox), ends
+whatever the kernel left running (course.autograder.leftovers) and returns what the notebook
+earned (course.autograder.verdicts) with the executed notebook. It writes nothing outside its
+scratch folder: recording results is the batch's job (course.pipeline.grade).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from nbformat import NotebookNode
+
+from course.autograder.execute import execute
+from course.autograder.leftovers import end_processes, end_uid
+from course.autograder.limits import Limits
+from course.autograder.rebuild import Template, rebuild
+from course.autograder.sandbox import full_isolation_available
+from course.autograder.verdicts import test_scores, written_responses
+from course.autograder.zygote import batch_marker, own_zygote, use_shared_zygote
+from course.errors import SubmissionError
+from course.paths import course_root, data_dir
+
+UID_BLOCK = 64  # uids per batch: one per worker slot
+
+
+def new_uid_base() -> int:
+    """A block of uids no other grading batch on this machine is using (no passwd entry needed).
+    Random, so two batches at once (two courses, two graders) neither share process limits nor
+    end each other's kernels when they clean up."""
+    return random.SystemRandom().randrange(100_000, 2_000_000_000, UID_BLOCK)
+
+
+@dataclass
+class NotebookResult:
+    name: str
+    scores: dict[str, float] = field(default_factory=dict)
+    responded: dict[str, bool] = field(default_factory=dict)
+    graded_json: str | None = None
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SubmissionResult:
+    student: str
+    notebooks: list[NotebookResult] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def all_problems(self) -> list[str]:
+        return self.problems + [f"{n.name}: {p}" for n in self.notebooks for p in n.problems]
+
+
+@dataclass
+class Job:
+    uid_base: int
+    student: str
+    folder: Path
+    templates: dict[str, list[dict]]
+    checksums: dict[str, dict[str, str]]  # notebook -> written-answer grade id -> released checksum
+    scratch_root: Path
+    limits: Limits
+    hide: list[Path]
+    keep: list[Path]
+    alone: bool = False  # no other kernel of this process's batch runs meanwhile (course check)
+
+
+# --- reading submissions ---------------------------------------------------------------------
+
+
+def read_notebook(path: Path, limits: Limits) -> NotebookNode:
+    """Read a submitted notebook, or raise SubmissionError with a reason an instructor can act on."""
+    if not path.exists() and not path.is_symlink():
+        raise SubmissionError("missing from the submission (links are not followed)")
+    if path.is_symlink() or not path.is_file():
+        raise SubmissionError("not a regular file")
+    size = path.stat().st_size
+    if size > limits.max_notebook_bytes:
+        raise SubmissionError(f"file is {size / 1e6:.1f} MB, over the {limits.max_notebook_bytes / 1e6:.0f} MB limit")
+    raw = path.read_bytes()
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]  # a UTF-8 byte-order mark, added by some editors: harmless
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SubmissionError(f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SubmissionError(f"not valid notebook JSON (line {exc.lineno}: {exc.msg})") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("cells", data.get("worksheets")), list):
+        raise SubmissionError("JSON, but not a notebook (no list of cells)")
+    major = data.get("nbformat")
+    if major not in (3, 4):
+        raise SubmissionError(f"notebook format version {major!r} is not supported (expected 4)")
+    try:
+        return nbformat.reads(text, as_version=4)
+    except Exception as exc:
+        raise SubmissionError(f"notebook cannot be read: {type(exc).__name__}: {str(exc)[:200]}") from exc
+
+
+def _copy_submission(source: Path, target: Path, limits: Limits) -> None:
+    """Copy regular files only (no symlinks), within the size limit."""
+    total = 0
+    for path in sorted(source.rglob("*")):
+        if path.is_symlink() or not path.is_file():
+            continue
+        total += path.stat().st_size
+        if total > 5 * limits.max_notebook_bytes:
+            raise SubmissionError("the submission folder is too large")
+        destination = target / path.relative_to(source)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, destination)
+
+
+def sandbox_paths(root: Path, scratch_root: Path) -> tuple[list[Path], list[Path]]:
+    """What the kernel must not see, and what it needs inside those places."""
+    hide = [
+        Path("/home"),
+        Path("/root"),
+        Path("/tmp"),
+        Path("/mnt"),
+        Path("/srv"),
+        Path("/opt"),
+        root,
+        scratch_root,
+        Path(tempfile.gettempdir()),
+        course_root(),
+    ]  # course_root: the repository, with its solutions
+    keep = [Path(sys.prefix), Path(sys.base_prefix), Path(__file__).resolve().parents[1], data_dir()]
+    keep += [
+        Path(p) for p in sys.path if p and Path(p).is_dir() and ("site-packages" in p or p.startswith(sys.base_prefix))
+    ]
+    return [h.resolve() for h in hide if h.exists()], sorted({k.resolve() for k in keep})
+
+
+# --- the worker ----------------------------------------------------------------------------------
+
+_SLOT = None
+_STOP = None  # set by the parent when the instructor interrupts the batch
+
+
+def init_worker(counter, stop, zygote_address: str | None, marker: str) -> None:
+    """A pool worker's start: its slot (which uid of the batch's block it uses), the batch's stop
+    flag, and the batch's zygote."""
+    global _SLOT, _STOP
+    _STOP = stop
+    with counter.get_lock():
+        _SLOT = counter.value
+        counter.value += 1
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    use_shared_zygote(zygote_address, marker)
+
+
+def grade_submission(job: Job) -> SubmissionResult:
+    """Grade one submission in its own scratch folder. Never raises for the student's faults."""
+    started = time.monotonic()
+    result = SubmissionResult(job.student)
+    if _STOP is not None and _STOP.value:  # already queued when the batch was interrupted
+        result.problems.append("not graded: the batch was interrupted")
+        return result
+    uid = job.uid_base + (_SLOT or 0) % UID_BLOCK
+    workdir = job.scratch_root / job.student
+    kernels: list[int] = []
+    try:
+        workdir.mkdir(parents=True)
+        _copy_submission(job.folder, workdir, job.limits)
+        if full_isolation_available():
+            for path in [workdir, *workdir.rglob("*")]:
+                os.chown(path, uid, uid)
+        for name, cells in job.templates.items():
+            result.notebooks.append(_grade_notebook(workdir, name, cells, job, uid, kernels))
+    except SubmissionError as exc:
+        result.problems.append(str(exc))
+    except Exception as exc:  # our bug or an unforeseen case: report it, keep the batch going
+        result.problems.append(f"grader error: {type(exc).__name__}: {str(exc)[:300]}")
+    finally:
+        _end_leftovers(uid, kernels, job.alone)
+        shutil.rmtree(workdir, ignore_errors=True)
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def _end_leftovers(uid: int, kernels: list[int], alone: bool) -> None:
+    """End what the submission's kernels left running (see course.autograder.leftovers)."""
+    if full_isolation_available():
+        end_uid(uid)
+        return
+    for kernel in kernels:  # without namespaces a kernel leads a session of its own
+        end_processes(session=kernel)
+    if alone:  # no other kernel carries the marker: sweep it now (a batch sweeps it at its end)
+        own = own_zygote()
+        end_processes(marker=batch_marker(), spare=frozenset({own.process.pid}) if own else frozenset())
+
+
+def _grade_notebook(
+    workdir: Path, name: str, cells: list[dict], job: Job, uid: int, kernels: list[int]
+) -> NotebookResult:
+    template = Template(name, [nbformat.from_dict(c) for c in cells])
+    outcome = NotebookResult(name)
+    try:
+        submitted = read_notebook(workdir / name, job.limits)
+    except SubmissionError as exc:
+        outcome.problems.append(str(exc))
+        submitted = nbformat.v4.new_notebook()
+    notebook = rebuild(submitted, template)
+    report = execute(notebook, workdir, job.limits, uid, job.hide, job.keep)
+    if report.kernel_pid:
+        kernels.append(report.kernel_pid)
+    outcome.problems.extend(report.problems)
+    outcome.scores = test_scores(report.notebook, report.executed_upto)
+    outcome.responded = written_responses(report.notebook, job.checksums.get(name, {}))
+    outcome.graded_json = nbformat.writes(report.notebook)
+    return outcome

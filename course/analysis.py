@@ -42,7 +42,7 @@ def in_window(table: pd.DataFrame, start=None, end=None) -> pd.Series:
 
 # --- timeline -----------------------------------------------------------------------------
 
-CASES = ["korea", "ukraine", "context"]
+CASES = ["korea", "ukraine", "context", "korea-earlier", "post-soviet"]  # as events.case lists them
 PRECISION_FORMAT = {"day": "%d %b %Y", "month": "%B %Y", "year": "%Y"}
 
 

@@ -312,7 +312,7 @@ def load_arsenal() -> pd.DataFrame:
 
 
 def load_nk_tests() -> pd.DataFrame:
-    """North Korea's six nuclear tests and three 2017 ICBM launches, sorted by date."""
+    """North Korea's six nuclear tests (2006-2017) and its ICBM launches (2017-2023), sorted by date."""
     return load("nk_tests").sort_values("date", ignore_index=True)
 
 

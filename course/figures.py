@@ -28,8 +28,14 @@ OKABE_ITO = {
     "purple": "#CC79A7",
     "black": "#000000",
 }
-CASE_COLOURS = {"korea": OKABE_ITO["blue"], "ukraine": OKABE_ITO["orange"], "context": OKABE_ITO["black"]}
-CASE_MARKERS = {"korea": "o", "ukraine": "s", "context": "D"}
+CASE_COLOURS = {
+    "korea": OKABE_ITO["blue"],
+    "ukraine": OKABE_ITO["orange"],
+    "context": OKABE_ITO["black"],
+    "korea-earlier": OKABE_ITO["sky"],
+    "post-soviet": OKABE_ITO["green"],
+}
+CASE_MARKERS = {"korea": "o", "ukraine": "s", "context": "D", "korea-earlier": "^", "post-soviet": "v"}
 SEQUENTIAL_CMAP = "cividis"  # perceptually uniform and colour-blind safe
 FIG_DPI = 80
 

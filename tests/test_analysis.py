@@ -25,7 +25,7 @@ def test_filter_events_by_actor_and_channel(events):
     )
     assert {"KOR-09", "KOR-20", "KOR-31"} <= set(moon["event_id"]) and "KOR-17" not in set(moon["event_id"])
     summits = analysis.filter_events(events, channel="summit", meetings=data.load_meetings())
-    assert set(summits["event_id"]) == {"CTX-07", "KOR-09", "KOR-14", "KOR-20", "KOR-25", "KOR-31"}
+    assert set(summits["event_id"]) == {"CTX-07", "CTX-09", "CTX-10", "KOR-09", "KOR-14", "KOR-20", "KOR-25", "KOR-31"}
     with pytest.raises(ValueError):
         analysis.filter_events(events, actor="moon-jae-in")
 
@@ -68,7 +68,7 @@ def test_channel_counts():
     meetings = data.load_meetings()
     counts = analysis.channel_counts(meetings)
     assert int(counts.to_numpy().sum()) == int((meetings["status"] == "held").sum())
-    assert counts.loc["DPRK-ROK", "summit"] == 3 and counts.loc["DPRK-USA", "statement"] == 2
+    assert counts.loc["DPRK-ROK", "summit"] == 3 and counts.loc["DPRK-USA", "statement"] == 5
     with_cancelled = analysis.channel_counts(meetings, include_cancelled=True)
     assert with_cancelled.loc["DPRK-ROK", "ministerial"] == counts.loc["DPRK-ROK", "ministerial"] + 1
     informal = analysis.channel_counts(meetings, formal=False)

@@ -1,16 +1,28 @@
 """Common wrong answers, one per exercise at least, that a hidden test must catch.
 
 Keyed by assignment, then by the grade_id of the solution cell. Each entry is
-(label, wrong code for that cell, grade_id of the test cell that must score zero).
+(label, wrong code for that cell, grade_id of the test cell that must score zero), optionally
+followed by a fragment of the message the student must see (a hidden test's near-miss message).
 The round-trip test submits each mistake as its own student and checks that the named test
-fails while every other test of the notebook still passes.
+fails while every other test of the notebook still passes, and that the message, when given,
+is in that test's output: a near miss that can never fire would leave the student without it.
 """
 
-MISTAKES: dict[str, dict[str, list[tuple[str, str, str]]]] = {
+MISTAKES: dict[str, dict[str, list[tuple[str, ...]]]] = {
     "00-orientation": {
         "ex1-answer": [
-            ("wrong-filter-context", 'n_korea_2018 = len(events[events["date"].dt.year == 2018])', "ex1-test"),
-            ("wrong-year", 'n_korea_2018 = len(events[events["case"] == "korea"])', "ex1-test"),
+            (
+                "wrong-filter-context",
+                'n_korea_2018 = len(events[events["date"].dt.year == 2018])',
+                "ex1-test",
+                "counts the context events",
+            ),
+            (
+                "wrong-year",
+                'n_korea_2018 = len(events[events["case"] == "korea"])',
+                "ex1-test",
+                "Korea events of every year",
+            ),
             (
                 "wrong-type-str",
                 'n_korea_2018 = str(len(events[(events["case"] == "korea") & (events["date"].dt.year == 2018)]))',
@@ -23,46 +35,62 @@ MISTAKES: dict[str, dict[str, list[tuple[str, str, str]]]] = {
             ),
         ],
         "ex2-answer": [
-            (
-                "off-by-one-inclusive",
-                'd = events.set_index("event_id")["date"]\ndays_between_summits = (d["KOR-20"] - d["KOR-09"]).days + 1',
-                "ex2-test",
-            ),
-            (
-                "wrong-type-timedelta",
-                'd = events.set_index("event_id")["date"]\ndays_between_summits = d["KOR-20"] - d["KOR-09"]',
-                "ex2-test",
-            ),
+            ("earlier-statement", 'statement_answered = "KOR-37"', "ex2-test", "began the quarrel"),
+            ("the-reply", 'statement_answered = "KOR-18"', "ex2-test", "came the day after the letter"),
+            ("pence-remark", 'statement_answered = "KOR-39"', "ex2-test", "not what Pence said"),
         ],
         "ex3-answer": [
-            ("percentage-not-share", 'share_primary = 100 * (sources["kind"] == "primary").mean()', "ex3-test"),
-            ("wrong-category", 'share_primary = (sources["kind"] == "secondary").mean()', "ex3-test"),
+            (
+                "bibliography-share",
+                'share_primary_2018 = float((sources["kind"] == "primary").mean())',
+                "ex3-test",
+                "whole bibliography",
+            ),
+            (
+                "every-year",
+                'k = events[events["case"] == "korea"].merge(sources[["source_id", "kind"]], on="source_id")\nshare_primary_2018 = float((k["kind"] == "primary").mean())',
+                "ex3-test",
+                "every year",
+            ),
+            (
+                "reference-as-primary",
+                'k = events[(events["case"] == "korea") & (events["date"].dt.year == 2018)].merge(sources, on="source_id")\nshare_primary_2018 = float((k["kind"] != "secondary").mean())',
+                "ex3-test",
+                "reference work",
+            ),
+            (
+                "percentage-not-share",
+                'k = events[(events["case"] == "korea") & (events["date"].dt.year == 2018)].merge(sources, on="source_id")\nshare_primary_2018 = float(100 * (k["kind"] == "primary").mean())',
+                "ex3-test",
+                "divide a percentage by 100",
+            ),
         ],
         "ex4-answer": [
             (
                 "end-exclusive",
-                'w = (events["date"] >= "2018-05-22") & (events["date"] < "2018-06-01") & (events["case"] == "korea")\nmay_crisis = events[w][["date", "event_id", "title"]]',
+                'w = (events["date"] >= "2018-05-22") & (events["date"] < "2018-06-01") & (events["case"] == "korea")\nmay_crisis = events[w].merge(sources, on="source_id")[["date", "event_id", "title_x", "viewpoint"]].rename(columns={"title_x": "title"})',
                 "ex4-test",
             ),
             (
                 "wrong-filter-context",
-                'w = (events["date"] >= "2018-05-22") & (events["date"] <= "2018-06-01")\nmay_crisis = events[w][["date", "event_id", "title"]]',
+                'w = (events["date"] >= "2018-05-22") & (events["date"] <= "2018-06-01")\nmay_crisis = events[w].merge(sources[["source_id", "viewpoint"]], on="source_id").sort_values(["date", "event_id"])[["date", "event_id", "title", "viewpoint"]]',
                 "ex4-test",
             ),
             (
                 "unsorted",
-                'w = (events["date"] >= "2018-05-22") & (events["date"] <= "2018-06-01") & (events["case"] == "korea")\nmay_crisis = events[w][["date", "event_id", "title"]].sort_values("title")',
+                'w = (events["date"] >= "2018-05-22") & (events["date"] <= "2018-06-01") & (events["case"] == "korea")\nmay_crisis = events[w].merge(sources[["source_id", "viewpoint"]], on="source_id")[["date", "event_id", "title", "viewpoint"]].sort_values("title")',
                 "ex4-test",
             ),
             (
-                "extra-column",
-                'w = (events["date"] >= "2018-05-22") & (events["date"] <= "2018-06-01") & (events["case"] == "korea")\nmay_crisis = events[w][["date", "event_id", "title", "case"]]',
+                "no-join",
+                'w = (events["date"] >= "2018-05-22") & (events["date"] <= "2018-06-01") & (events["case"] == "korea")\nmay_crisis = events[w][["date", "event_id", "title"]]',
                 "ex4-test",
             ),
         ],
         "ex5-answer": [
-            ("literal-reading", 'precision_answer = "A"', "ex5-test"),
-            ("lowercase", 'precision_answer = "b"', "ex5-test"),
+            ("literal-reading", 'precision_answer = "A"', "ex5-test", "stored as the first day of the month"),
+            ("precision-alone", 'precision_answer = "B"', "ex5-test", "read ART-01's notes"),
+            ("lowercase", 'precision_answer = "c"', "ex5-test"),
         ],
     },
 }
@@ -71,42 +99,80 @@ MISTAKES.update(
     {
         "01-reading-the-argument": {
             "ex1-answer": [
-                ("all-claims", "n_factual = len(claims)", "ex1-test"),
+                ("all-claims", "n_factual = len(claims)", "ex1-test", "counts every claim"),
                 (
                     "factual-and-causal",
                     'n_factual = int(claims["claim_type"].isin(["factual", "causal"]).sum())',
                     "ex1-test",
+                    "causal claims are a different type",
                 ),
             ],
             "ex2-answer": [
                 (
-                    "wrong-denominator",
-                    'share_factual_flawed = float(((claims["claim_type"] == "factual") & (claims["verdict"] != "accurate")).sum() / len(claims))',
+                    "all-claims",
+                    'k = claims.merge(sources[["source_id", "kind"]], on="source_id")\nshare_factual_primary = float((k["kind"] == "primary").mean())',
                     "ex2-test",
+                    "keep only the factual ones",
                 ),
                 (
-                    "accurate-share",
-                    'share_factual_flawed = float((claims[claims["claim_type"] == "factual"]["verdict"] == "accurate").mean())',
+                    "reference-as-primary",
+                    'k = claims.merge(sources[["source_id", "kind"]], on="source_id")\nshare_factual_primary = float((k[k["claim_type"] == "factual"]["kind"] != "secondary").mean())',
                     "ex2-test",
+                    "reference work",
+                ),
+                (
+                    "not-primary",
+                    'k = claims.merge(sources[["source_id", "kind"]], on="source_id")\nshare_factual_primary = float((k[k["claim_type"] == "factual"]["kind"] != "primary").mean())',
+                    "ex2-test",
+                    "whose source is not primary",
                 ),
             ],
             "ex3-answer": [
                 (
-                    "last-not-first",
-                    'first_unverified_paragraph = int(claims.loc[claims["verdict"] == "unverified", "paragraph"].max())',
+                    "claims-own-confidence",
+                    'uncertain_checks = sorted(claims[(claims["claim_type"] == "factual") & (claims["confidence"] != "high")]["claim_id"])',
                     "ex3-test",
+                    "claims' own confidence",
                 ),
                 (
-                    "wrong-type-float",
-                    'first_unverified_paragraph = float(claims.loc[claims["verdict"] == "unverified", "paragraph"].min())',
+                    "all-claims",
+                    'k = claims.merge(events[["event_id", "confidence"]], on="event_id", suffixes=("", "_event"))\nuncertain_checks = sorted(k[k["confidence_event"] != "high"]["claim_id"])',
                     "ex3-test",
+                    "keep only the factual claims",
+                ),
+                (
+                    "unsorted",
+                    'k = claims.merge(events[["event_id", "confidence"]], on="event_id", suffixes=("", "_event"))\nuncertain_checks = sorted(k[(k["claim_type"] == "factual") & (k["confidence_event"] != "high")]["claim_id"], reverse=True)',
+                    "ex3-test",
+                    "sort the list",
                 ),
             ],
             "ex4-answer": [
                 ("causal-factual-swapped", 'my_types = ["predictive", "causal", "normative", "factual"]', "ex4-test"),
                 ("definitions-order", 'my_types = ["factual", "causal", "normative", "predictive"]', "ex4-test"),
             ],
-            "ex5-answer": [("peer-review-slogan", 'text_kind = "A"', "ex5-test")],
+            "ex5-answer": [
+                ("peer-review-slogan", 'text_kind = "A"', "ex5-test", "slogan says 'peer reviewed'"),
+                ("news-report", 'text_kind = "C"', "ex5-test", "argues for a course of action"),
+            ],
+            "ex6-answer": [
+                (
+                    "latest-so-far",
+                    'e = events[["event_id", "date"]].rename(columns={"date": "event_date"})\ns = claims[claims["paragraph"].between(1, 5)].merge(e, on="event_id").sort_values("claim_id")\ntold_out_of_order = list(s.loc[s["event_date"] < s["event_date"].cummax(), "claim_id"])',
+                    "ex6-test",
+                    "not with the latest event so far",
+                ),
+                (
+                    "later-not-earlier",
+                    'e = events[["event_id", "date"]].rename(columns={"date": "event_date"})\ns = claims[claims["paragraph"].between(1, 5)].merge(e, on="event_id").sort_values("claim_id")\ntold_out_of_order = list(s.loc[s["event_date"] > s["event_date"].shift(), "claim_id"])',
+                    "ex6-test",
+                    "whose event came later",
+                ),
+            ],
+            "ex7-answer": [
+                ("order-as-time", 'demolition_dating = "A"', "ex7-test", "unfair to the author"),
+                ("record-not-article", 'demolition_dating = "C"', "ex7-test", "the article does not say it"),
+            ],
         },
         "02-spring-2018": {
             "ex1-answer": [
@@ -114,72 +180,159 @@ MISTAKES.update(
                     "inclusive",
                     'd = events.set_index("event_id")["date"]\ndays_to_arrange_first = (d["KOR-09"] - d["KOR-04"]).days + 1',
                     "ex1-test",
+                    "counted both end days",
                 ),
                 (
                     "from-date-fixed",
                     'd = events.set_index("event_id")["date"]\ndays_to_arrange_first = (d["KOR-09"] - d["KOR-06"]).days',
                     "ex1-test",
+                    "from the day the date was fixed",
                 ),
             ],
             "ex2-answer": [
-                (
-                    "from-trump-letter",
-                    'd = events.set_index("event_id")["date"]\ndays_to_arrange_second = (d["KOR-20"] - d["KOR-17"]).days',
-                    "ex2-test",
-                )
+                ("from-trump-letter", 'counted_from = "KOR-17"', "ex2-test", "about 40 hours"),
+                ("kim-kye-gwan", 'counted_from = "KOR-18"', "ex2-test", "addressed to Washington"),
             ],
             "ex3-answer": [
-                ("month-name", 'busiest_month = "May"', "ex3-test"),
                 (
-                    "quietest",
-                    'busiest_month = korea[korea["date"].dt.year == 2018]["date"].dt.strftime("%Y-%m").value_counts().index[-1]',
+                    "both-sides",
+                    'l = events[events["title"].str.contains("Libya")][["event_id"]].merge(event_actors, on="event_id").merge(actors, on="actor_id")\nlibya_speakers_us = sorted(l["name"])',
                     "ex3-test",
+                    "affiliation is 'USA'",
+                ),
+                (
+                    "ids-not-names",
+                    'l = events[events["title"].str.contains("Libya")][["event_id"]].merge(event_actors, on="event_id").merge(actors, on="actor_id")\nlibya_speakers_us = sorted(l.loc[l["affiliation"] == "USA", "actor_id"])',
+                    "ex3-test",
+                    "use the `name` column",
                 ),
             ],
             "ex4-answer": [
+                ("medium-confidence", 'firsthand_libya = "KOR-38"', "ex4-test", "'last week'"),
+                ("bolton", 'firsthand_libya = "KOR-36"', "ex4-test", "news report of the broadcast"),
+            ],
+            "ex5-answer": [
                 (
                     "alphabetical",
                     'crisis_order = list(events[events["event_id"].isin(shuffled)].sort_values("title")["event_id"])',
-                    "ex4-test",
+                    "ex5-test",
+                    "the order is not",
                 ),
                 (
                     "latest-first",
                     'crisis_order = list(events[events["event_id"].isin(shuffled)].sort_values(["date", "event_id"], ascending=False)["event_id"])',
-                    "ex4-test",
+                    "ex5-test",
                 ),
             ],
-            "ex5-answer": [("unmentioned-visit", 'moved_event = "D"', "ex5-test")],
+            "ex6-answer": [
+                (
+                    "korean-date",
+                    'kor16_washington_date = "2018-05-24"\ncrisis_order_washington = ["KOR-16", "KOR-17", "KOR-19", "KOR-20", "KOR-24"]',
+                    "ex6-test",
+                    "that is the date in Korea",
+                ),
+                (
+                    "added-hours",
+                    'kor16_washington_date = "2018-05-25"\nr = events.copy()\nr.loc[r["event_id"] == "KOR-16", "date"] = pd.Timestamp(kor16_washington_date)\ncrisis_order_washington = list(r[r["event_id"].isin(shuffled)].sort_values(["date", "event_id"])["event_id"])',
+                    "ex6-test",
+                    "subtract the 13 hours",
+                ),
+            ],
+            "ex7-answer": [
+                ("paragraph-order", 'weak_point = "B"', "ex7-test", "order of paragraphs"),
+                ("later-letter", 'weak_point = "C"', "ex7-test", "what happened later"),
+            ],
         },
         "03-crisis-management": {
-            "ex1-answer": [("includes-cancelled", "n_contacts_held = len(meetings)", "ex1-test")],
-            "ex2-answer": [
+            "ex1-answer": [
                 (
                     "directed-pairs",
-                    'held = meetings[meetings["status"] == "held"]\ntop_pair = "-".join(held.groupby(["side_a", "side_b"]).size().idxmax())',
-                    "ex2-test",
+                    'held = meetings[meetings["status"] == "held"]\ntop_pair = "-".join(held.groupby(["side_a", "side_b"], observed=True).size().idxmax())',
+                    "ex1-test",
+                    "use pair_label to write the pair's name",
                 ),
-                ("second-pair", 'top_pair = "DPRK-USA"', "ex2-test"),
+                ("in-person-pair", 'top_pair = "DPRK-ROK"', "ex1-test", "meetings in person"),
+            ],
+            "ex2-answer": [
+                (
+                    "hidden-tie",
+                    'h = meetings[meetings["status"] == "held"]\ntop = lambda c: sorted(pd.Series([pair_label(a, b) for a, b in zip(c["side_a"], c["side_b"])]).value_counts().items(), key=lambda kv: (-kv[1], kv[0]))[0][0]\nbusiest_by_rule = {"as_coded": top(h), "without_tv_remarks": top(h[~h["meeting_id"].isin(["M18-28", "M18-30"])]), "without_statements": top(h[h["channel"] != "statement"])}',
+                    "ex2-test",
+                    "which hides the tie",
+                ),
+                (
+                    "wrong-keys",
+                    'busiest_by_rule = {"all": "DPRK-USA", "no_tv": "tie", "no_statements": "DPRK-ROK"}',
+                    "ex2-test",
+                    "use exactly the keys",
+                ),
             ],
             "ex3-answer": [
                 (
-                    "all-contacts",
-                    'held = meetings[meetings["status"] == "held"]\nshare_informal_korean = float((~held["formal"]).mean())',
-                    "ex3-test",
-                )
-            ],
-            "ex4-answer": [
-                (
                     "side-a-only",
                     'w = meetings[(meetings["date"] >= "2018-05-22") & (meetings["date"] <= "2018-06-12") & (meetings["status"] == "held")]\nus_contacts_crisis = int((w["side_a"] == "USA").sum())',
-                    "ex4-test",
+                    "ex3-test",
+                    "either side",
                 ),
                 (
                     "end-exclusive",
                     'w = meetings[(meetings["date"] >= "2018-05-22") & (meetings["date"] < "2018-06-12") & (meetings["status"] == "held")]\nus_contacts_crisis = int(((w["side_a"] == "USA") | (w["side_b"] == "USA")).sum())',
-                    "ex4-test",
+                    "ex3-test",
+                    "include both 22 May and 12 June",
                 ),
             ],
-            "ex5-answer": [("the-outcome-not-the-channel", 'rescue_channel = "summit"', "ex5-test")],
+            "ex4-answer": [
+                ("the-outcome-not-the-channel", 'rescue_channel = "summit"', "ex4-test", "led to a summit"),
+                ("envoy", 'rescue_channel = "envoy"', "ex4-test", "no envoy travelled"),
+            ],
+            "ex5-answer": [
+                (
+                    "either-not-both",
+                    'l = actors.loc[actors["role"].str.startswith(("President of", "Chairman of the State Affairs Commission")), "actor_id"]\nh = meetings[meetings["status"] == "held"]\nn_below_leaders = int((~h["lead_a"].isin(l) | ~h["lead_b"].isin(l)).sum())',
+                    "ex5-test",
+                    "at least one lead",
+                ),
+                (
+                    "contains-president",
+                    'l = actors.loc[actors["role"].str.contains("President"), "actor_id"]\nh = meetings[meetings["status"] == "held"]\nn_below_leaders = int((~h["lead_a"].isin(l) & ~h["lead_b"].isin(l)).sum())',
+                    "ex5-test",
+                    "Vice President is not",
+                ),
+                (
+                    "includes-cancelled",
+                    'l = actors.loc[actors["role"].str.startswith(("President of", "Chairman of the State Affairs Commission")), "actor_id"]\nn_below_leaders = int((~meetings["lead_a"].isin(l) & ~meetings["lead_b"].isin(l)).sum())',
+                    "ex5-test",
+                    "leave out the cancelled contact",
+                ),
+            ],
+            "ex6-answer": [
+                (
+                    "all-contacts",
+                    'h = meetings[meetings["status"] == "held"]\np = [pair_label(a, b) for a, b in zip(h["side_a"], h["side_b"])]\nprimary_by_pair = {k: p.count(k) for k in ["DPRK-ROK", "DPRK-USA"]}',
+                    "ex6-test",
+                    "counts every held contact",
+                ),
+                (
+                    "shares-not-counts",
+                    'h = meetings[meetings["status"] == "held"].merge(sources[["source_id", "kind"]], on="source_id")\nh["pair"] = [pair_label(a, b) for a, b in zip(h["side_a"], h["side_b"])]\nprimary_by_pair = {k: float((h.loc[h["pair"] == k, "kind"] == "primary").mean()) for k in ["DPRK-ROK", "DPRK-USA"]}',
+                    "ex6-test",
+                    "not a share",
+                ),
+            ],
+            "ex7-answer": [
+                (
+                    "new-york-for-the-door",
+                    'explanation_events = {"sanctions": "CTX-34", "kims_line": "KOR-08", "china": "CTX-09", "door_open": "KOR-22", "mediation": "KOR-20"}',
+                    "ex7-test",
+                    "New York talks",
+                ),
+                (
+                    "swapped",
+                    'explanation_events = {"sanctions": "KOR-08", "kims_line": "CTX-34", "china": "CTX-09", "door_open": "KOR-17", "mediation": "KOR-20"}',
+                    "ex7-test",
+                    "decision of the Security Council",
+                ),
+            ],
         },
         "04-ukraine-1991-96": {
             "ex1-answer": [

@@ -54,7 +54,7 @@ def work_on(notebook: Path, source: Path, marker: str, wrong_answer: bool) -> No
         if grade_id == "ex6-answer":
             cell.source = f"My answer, written by {marker}."
         if wrong_answer and grade_id == "ex5-answer":
-            cell.source = 'precision_answer = "C"'
+            cell.source = 'precision_answer = "B"'
     nbformat.write(nb, notebook)
 
 
@@ -111,4 +111,4 @@ def test_each_student_sees_only_their_own_feedback(classroom):
 def test_feedback_reports_each_students_score(classroom):
     alice = _feedback_pages(classroom["homes"]["alice"])[0].read_text()
     bob = _feedback_pages(classroom["homes"]["bob"])[0].read_text()
-    assert "month precision means the month is known" in bob and "month precision means" not in alice
+    assert "a precision is itself a claim" in bob and "a precision is itself" not in alice

@@ -63,7 +63,7 @@ def test_grade_reports_and_scores(pipeline):
     got = scores(pipeline["course"])
     assert got[("1001", "ex1-test")] == 2 and got[("1001", "ex6-answer")] is None
     assert all(v == 0 for (student, _), v in got.items() if student == "1002")
-    assert got[("1003", "ex5-test")] == 0 and got[("1003", "ex4-test")] == 3
+    assert got[("1003", "ex5-test")] == 0 and got[("1003", "ex4-test")] == 2
 
 
 def test_course_grade_agrees_with_stock_nbgrader(pipeline):
@@ -90,7 +90,7 @@ def test_export_has_one_row_per_student_and_question(pipeline):
     assert len(rows) == 3 * 6
     assert {r["question"] for r in rows} == {"ex1-test", "ex2-test", "ex3-test", "ex4-test", "ex5-test", "ex6-answer"}
     row = next(r for r in rows if r["student"] == "1003" and r["question"] == "ex5-test")
-    assert float(row["score"]) == 0 and float(row["max_score"]) == 1 and row["kind"] == "auto"
+    assert float(row["score"]) == 0 and float(row["max_score"]) == 2 and row["kind"] == "auto"
 
 
 def test_report_has_item_analysis_and_quiz_answers(pipeline):

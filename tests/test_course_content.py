@@ -1,4 +1,15 @@
-"""Does every module have the shape the course promises, and does every fact it cites exist in data/?"""
+"""Does every module have the shape the course promises, and does every fact it cites exist in data/?
+
+Issue 13 added checks on what the exercises test and on what the narrative says:
+- what each auto-graded item tests (history, sources or mechanics: tests/exercise_kinds.py), the share
+  of points that test history or sources, the items that join two tables, the coding questions;
+- quotations attributed to the article are verbatim and coded in claims.csv (paraphrases are not
+  quoted);
+- no text after an exercise, and no visible test, states the exercise's answer, and every near miss
+  of a hidden test can fire (both read from the solutions and hidden tests, run in this process by
+  tests/notebook_run.py);
+- counts and dates in the narrative agree with data/.
+"""
 
 from __future__ import annotations
 
@@ -200,8 +211,10 @@ def test_one_item_questions_the_coding(assignment):
         pytest.skip(f"{assignment}: no coding question declared yet in tests/exercise_kinds.py (CODING)")
     assert test_id in _autograded_points(assignment), f"{assignment}: {test_id} is not an auto-graded item"
     assert _declared(assignment)[test_id] == HISTORY, f"{assignment}: a coding question tests history"
-    text = " ".join(c.source for c in _notebook(assignment).cells if c.cell_type == "markdown").lower()
-    assert "question the coding" in text, f"{assignment}: say in the exercise that it questions the coding"
+    (text,) = [text for _, test, text, _ in _exercises(assignment) if _meta(test)["grade_id"] == test_id]
+    assert "question the coding" in text.lower(), (
+        f"{assignment}: say in {test_id}'s exercise that it questions the coding"
+    )
 
 
 # --- quotations of the article -------------------------------------------------------------------
@@ -675,3 +688,15 @@ def test_dates_in_the_narrative_are_dates_of_the_record(assignment):
             if pd.Timestamp(f"{day} {month} {year}") not in days:
                 missing.append(match.group(0))
     assert not missing, f"{assignment}: dates not in data/: {missing}"
+
+
+KOREAN_NAME = re.compile(r"\b(?:Kim|Choe|Ri|Cho|Chung|Moon|Suh|An|Yoon) [A-Z][a-z]+(?:-[a-z]+| [A-Z][a-z]+)")
+
+
+@pytest.mark.parametrize("assignment", assignments())
+def test_people_named_in_the_narrative_are_actors_of_the_data(assignment):
+    """A Korean name in the narrative is spelt as in actors.csv (one romanisation, one person)."""
+    _checked_module(assignment)
+    names = set(data.load_actors()["name"].astype(str))
+    unknown = sorted({m.group(0) for m in KOREAN_NAME.finditer(_narrative(assignment))} - names)
+    assert not unknown, f"{assignment}: names not in actors.csv (or spelt differently): {unknown}"

@@ -98,7 +98,7 @@ def test_report_has_item_analysis_and_quiz_answers(pipeline):
     page = (pipeline["course"] / "reports" / f"{A}.html").read_text()
     assert '<img src="data:image/png;base64,' in page and 'alt="Automatic scores of 3 students' in page
     assert "discrimination" in page and "Tests every student failed" in page
-    assert "B (right)" in page and ">A<" in page
+    assert "C (right)" in page and ">A<" in page
 
 
 def test_collect_reads_moodle_folders(tmp_path):

@@ -133,6 +133,10 @@ def _cycle_days(cycle_id: str) -> int:
     return (_date(row["end_event_id"]) - _date(row["start_event_id"])).days
 
 
+def _notes(observation_id: str) -> str:
+    return str(data.load_arsenal().set_index("observation_id").loc[observation_id, "notes"])
+
+
 def _month(event_id: str) -> str:
     return f"{_date(event_id):%B %Y}"
 
@@ -172,6 +176,31 @@ FACTS = [
         ),
     ),
     ("04-ukraine-1991-96", "In November 1993 the Rada ratified START I", lambda: _month("UKR-16") == "November 1993"),
+    (
+        "04-ukraine-1991-96",
+        "**six** for the SS-19 and **ten** for the SS-24",
+        lambda: _notes("A-10").startswith("Six warheads each") and _notes("A-14").startswith("Ten warheads each"),
+    ),
+    (
+        "04-ukraine-1991-96",
+        "Trilateral Statement was signed on 14 January 1994",
+        lambda: _date("UKR-18") == pd.Timestamp("1994-01-14"),
+    ),
+    (
+        "04-ukraine-1991-96",
+        "the `budapest-memorandum` row lists all six paragraphs",
+        lambda: (
+            data.load_agreements()
+            .set_index("agreement_id")
+            .loc["budapest-memorandum", "key_terms"]
+            .startswith("Six paragraphs")
+        ),
+    ),
+    (
+        "07-hindsight",
+        "## Missile launches, 2012-2023",
+        lambda: (data.load_missile_counts()["year"].min(), data.load_missile_counts()["year"].max()) == (2012, 2023),
+    ),
     (
         "05-comparing-the-cases",
         "registered it with the UN in",
@@ -348,3 +377,17 @@ def test_the_recap_does_not_state_the_answers(assignment):
             )
     for text in _quiz_answers(assignment):
         assert text not in recap, f"{assignment}: the recap states a quiz answer: {text}"
+
+
+def test_the_defaults_table_of_module_06_is_the_models():
+    """The table of defaults in 06's assumptions cell states the values simulate_cycle uses."""
+    text = _cell("06-the-cycle", "assumptions").source
+    defaults = CycleParameters()
+    rows = re.findall(r"^\| `(\w+)`(?:, `(\w+)`)? \| ([\d., ]+) \|", text, re.M)
+    assert len(rows) >= 8
+    for first, second, values in rows:
+        names = [n for n in (first, second) if n]
+        for name, value in zip(names, [v.strip() for v in values.split(",")], strict=True):
+            assert float(value) == getattr(defaults, name), (
+                f"06 states {name} = {value}; the model uses {getattr(defaults, name)}"
+            )

@@ -40,6 +40,7 @@ __all__ = [
     "load_agreements",
     "load_arsenal",
     "load_claims",
+    "load_cycles",
     "load_event_actors",
     "load_events",
     "load_meetings",
@@ -237,7 +238,7 @@ def _line(index: int) -> int:
 
 
 def _check_rules(tables: dict[str, pd.DataFrame]) -> None:
-    """Cross-column rules a schema cannot express."""
+    """Cross-column and cross-table rules a schema cannot express."""
     for name, table in tables.items():
         problems = []
         if "date_precision" in table.columns:
@@ -261,6 +262,18 @@ def _check_rules(tables: dict[str, pd.DataFrame]) -> None:
         if {"side_a", "side_b"} <= set(table.columns):
             for idx in table.index[table.side_a.astype(str) == table.side_b.astype(str)]:
                 problems.append(f"line {_line(idx)}: a contact needs two different sides")
+        if "other_source_ids" in table.columns and "sources" in tables:
+            known = set(tables["sources"]["source_id"])
+            for idx, listed in table["other_source_ids"].dropna().items():
+                unknown = [s for s in str(listed).split(";") if s not in known]
+                if unknown:
+                    problems.append(f"line {_line(idx)}: other_source_ids {unknown} are not in sources.csv")
+        if {"start_event_id", "end_event_id"} <= set(table.columns) and "events" in tables:
+            when = tables["events"].set_index("event_id")["date"]
+            for idx, row in table.iterrows():
+                start, end = when.get(row["start_event_id"]), when.get(row["end_event_id"])
+                if start is not None and end is not None and end < start:
+                    problems.append(f"line {_line(idx)}: the end event comes before the start event")
         if problems:
             _fail(_path(_package()[name]), problems)
 
@@ -329,3 +342,13 @@ def load_agreements() -> pd.DataFrame:
 def load_claims() -> pd.DataFrame:
     """The article's claims, coded by type and verdict, in the article's order."""
     return load("claims")
+
+
+def load_cycles() -> pd.DataFrame:
+    """Cycles of Korean nuclear diplomacy, 1994-2020, in the order they began.
+
+    A cycle has no dates of its own: its start and end are events (`start_event_id`,
+    `end_event_id`), so a date is corrected in one place, events.csv, and a cycle's length is
+    always measured from the record. Where a cycle ends is a judgement; `notes` gives the
+    alternatives."""
+    return load("cycles")

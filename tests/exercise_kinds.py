@@ -66,11 +66,40 @@ KINDS: dict[str, dict[str, str]] = {
         "ex6-test": SOURCE,  # contacts documented by a primary source, per pair
         "ex7-test": HISTORY,  # the event each rival explanation of 2018 rests on
     },
-    # Modules 04-07 are being revised for issue 13 in parallel; their entries come with that work.
-    "04-ukraine-1991-96": {},
-    "05-comparing-the-cases": {},
-    "06-the-cycle": {},
-    "07-hindsight": {},
+    "04-ukraine-1991-96": {
+        "ex1-test": MECHANICS,
+        "ex2-test": SOURCE,
+        "ex3-test": MECHANICS,
+        "ex4-test": HISTORY,
+        "ex5-test": HISTORY,
+        "ex6-test": HISTORY,
+        "ex7-test": HISTORY,
+    },
+    "05-comparing-the-cases": {
+        "ex1-test": MECHANICS,
+        "ex2-test": SOURCE,
+        "ex3-test": HISTORY,
+        "ex4-test": HISTORY,
+        "ex5-test": HISTORY,
+        "ex6-test": HISTORY,
+    },
+    "06-the-cycle": {
+        "ex1-test": MECHANICS,
+        "ex2-test": MECHANICS,
+        "ex3-test": MECHANICS,
+        "ex4-test": MECHANICS,
+        "ex5-test": HISTORY,
+        "ex6-test": HISTORY,
+        "ex7-test": HISTORY,
+    },
+    "07-hindsight": {
+        "ex1-test": SOURCE,
+        "ex2-test": HISTORY,
+        "ex3-test": MECHANICS,
+        "ex4-test": SOURCE,
+        "ex5-test": SOURCE,
+        "ex6-test": HISTORY,
+    },
 }
 
 JOINS: dict[str, dict[str, tuple[str, str]]] = {
@@ -78,17 +107,17 @@ JOINS: dict[str, dict[str, tuple[str, str]]] = {
     "01-reading-the-argument": {"ex2-test": ("claims", "sources"), "ex3-test": ("claims", "events")},
     "02-spring-2018": {"ex3-test": ("event_actors", "actors"), "ex4-test": ("events", "sources")},
     "03-crisis-management": {"ex5-test": ("meetings", "actors"), "ex6-test": ("meetings", "sources")},
-    "04-ukraine-1991-96": {},
-    "05-comparing-the-cases": {},
-    "06-the-cycle": {},
-    "07-hindsight": {},
+    "04-ukraine-1991-96": {"ex4-test": ("events", "actors"), "ex6-test": ("claims", "events")},
+    "05-comparing-the-cases": {"ex2-test": ("agreements", "sources"), "ex6-test": ("agreements", "events")},
+    "06-the-cycle": {"ex5-test": ("cycles", "agreements"), "ex7-test": ("cycles", "events")},
+    "07-hindsight": {"ex1-test": ("claims", "events"), "ex4-test": ("events", "sources")},
 }
 
 CODING: dict[str, str | None] = {
     "02-spring-2018": "ex6-test",
     "03-crisis-management": "ex2-test",
-    "04-ukraine-1991-96": None,
-    "05-comparing-the-cases": None,
-    "06-the-cycle": None,
-    "07-hindsight": None,
+    "04-ukraine-1991-96": "ex7-test",
+    "05-comparing-the-cases": "ex4-test",
+    "06-the-cycle": "ex7-test",
+    "07-hindsight": "ex2-test",
 }

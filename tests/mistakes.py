@@ -357,22 +357,44 @@ MISTAKES.update(
             ],
             "ex4-answer": [
                 (
-                    "includes-budapest",
-                    'c = agreements[agreements["parties"].str.contains("UKR") & (agreements["date"] <= "1994-12-05")]\nukraine_bargains = list(c.sort_values("date")["agreement_id"])',
+                    "ukrainians-too",
+                    'd = events.set_index("event_id")["date"]\nbetween = events[(events["case"] == "ukraine") & (events["date"] > d["UKR-09"]) & (events["date"] < d["UKR-18"])]\npeople = event_actors[event_actors["event_id"].isin(between["event_id"])].merge(actors, on="actor_id")\ncounterpart_roles = sorted(people.loc[people["kind"] == "person", "role"].unique())',
                     "ex4-test",
                 ),
                 (
-                    "includes-start",
-                    'c = agreements[agreements["case"].isin(["ukraine", "context"]) & (agreements["date"] < "1994-12-05")]\nukraine_bargains = list(c.sort_values("date")["agreement_id"])',
-                    "ex4-test",
-                ),
-                (
-                    "unsorted",
-                    'c = agreements[agreements["parties"].str.contains("UKR") & (agreements["date"] < "1994-12-05")]\nukraine_bargains = sorted(c["agreement_id"])',
+                    "inclusive-window",
+                    'd = events.set_index("event_id")["date"]\nbetween = events[(events["case"] == "ukraine") & (events["date"] >= d["UKR-09"]) & (events["date"] <= d["UKR-18"])]\npeople = event_actors[event_actors["event_id"].isin(between["event_id"])].merge(actors, on="actor_id")\nforeign = people[(people["kind"] == "person") & people["affiliation"].isin(["USA", "RUS"])]\ncounterpart_roles = sorted(foreign["role"].unique())',
                     "ex4-test",
                 ),
             ],
-            "ex5-answer": [("cash", 'compensation_form = "A"', "ex5-test")],
+            "ex5-answer": [
+                ("cash", 'compensation_form = "A"', "ex5-test"),
+                ("gas-debt", 'compensation_form = "D"', "ex5-test"),
+            ],
+            "ex6-answer": [
+                (
+                    "end-exclusive",
+                    'start = events.set_index("event_id").loc[claims.set_index("claim_id").loc["C16", "event_id"], "date"]\nchosen = agreements[agreements["parties"].str.contains("UKR") & (agreements["date"] >= start) & (agreements["date"] < "1994-12-05")]\nwhat_followed = chosen.sort_values(["date", "agreement_id"])[["agreement_id", "date", "legal_status"]]',
+                    "ex6-test",
+                ),
+                (
+                    "no-party-filter",
+                    'start = events.set_index("event_id").loc[claims.set_index("claim_id").loc["C16", "event_id"], "date"]\nchosen = agreements[(agreements["date"] >= start) & (agreements["date"] <= "1994-12-05")]\nwhat_followed = chosen.sort_values(["date", "agreement_id"])[["agreement_id", "date", "legal_status"]]',
+                    "ex6-test",
+                ),
+            ],
+            "ex7-answer": [
+                (
+                    "denominator-44",
+                    'b = arsenal[arsenal["system"] == "heavy_bombers"].set_index("observation_id")\ninherited = int(b.loc["A-18", "count_best"])\nmuseum = int(b.loc["A-26", "count_best"] - b.loc["A-26", "count_low"])\nshare_ctr = {"as_coded": int(b.loc["A-19", "count_best"]) / inherited, "cut_up_only": (int(b.loc["A-19", "count_best"]) - museum) / inherited}',
+                    "ex7-test",
+                ),
+                (
+                    "museum-kept",
+                    'b = arsenal[arsenal["system"] == "heavy_bombers"].set_index("observation_id")\nshare = int(b.loc["A-19", "count_best"]) / (int(b.loc["A-19", "count_best"]) + int(b.loc["A-20", "count_best"]))\nshare_ctr = {"as_coded": share, "cut_up_only": share}',
+                    "ex7-test",
+                ),
+            ],
         },
         "05-comparing-the-cases": {
             "ex1-answer": [
@@ -390,78 +412,135 @@ MISTAKES.update(
             ],
             "ex2-answer": [
                 (
-                    "includes-context",
-                    'n_agreements_ukraine = int(agreements["case"].isin(["ukraine", "context"]).sum())',
+                    "reference-counted",
+                    'j = agreements.merge(sources[["source_id", "kind"]].rename(columns={"kind": "source_kind"}), on="source_id")\nshare_primary_text = {c: float(j.loc[j["case"] == c, "source_kind"].isin(["primary", "reference"]).mean()) for c in ["korea", "ukraine"]}',
                     "ex2-test",
-                )
+                ),
+                (
+                    "agreement-kind",
+                    'j = agreements.merge(sources[["source_id", "kind"]], on="source_id")\nshare_primary_text = {c: float((j.loc[j["case"] == c, "kind_x"] == "primary").mean()) for c in ["korea", "ukraine"]}',
+                    "ex2-test",
+                ),
             ],
             "ex3-answer": [
                 (
-                    "includes-context",
-                    'share_political = float(agreements["legal_form"].str.startswith("political").mean())',
+                    "domestic-counted",
+                    'share_binding = {c: float(agreements.loc[agreements["case"] == c, "legal_status"].isin(["binding", "domestic"]).mean()) for c in ["korea", "ukraine"]}',
                     "ex3-test",
-                )
+                ),
+                (
+                    "with-context",
+                    'share_binding = {"korea": float((agreements.loc[agreements["case"] == "korea", "legal_status"] == "binding").mean()), "ukraine": float((agreements.loc[agreements["case"].isin(["ukraine", "context"]), "legal_status"] == "binding").mean())}',
+                    "ex3-test",
+                ),
             ],
             "ex4-answer": [
                 (
-                    "inverted",
-                    'spans = {c: (agreements.loc[agreements["case"] == c, "date"].max() - agreements.loc[agreements["case"] == c, "date"].min()).days for c in ["korea", "ukraine"]}\nspan_ratio = spans["korea"] / spans["ukraine"]',
+                    "no-recode",
+                    'g = float((agreements.loc[agreements["case"] == "ukraine", "legal_status"] == "binding").mean() - (agreements.loc[agreements["case"] == "korea", "legal_status"] == "binding").mean())\ngap_by_coding = {"as_coded": g, "budapest_binding": g, "domestic_binding": g}',
                     "ex4-test",
-                )
+                ),
+                (
+                    "reversed",
+                    'def gap(t):\n    s = lambda c: (t.loc[t["case"] == c, "legal_status"] == "binding").mean()\n    return float(s("korea") - s("ukraine"))\nb = agreements.copy()\nb["legal_status"] = b["legal_status"].astype(str)\nb.loc[b["agreement_id"] == "budapest-memorandum", "legal_status"] = "binding"\nd = agreements.copy()\nd["legal_status"] = d["legal_status"].astype(str).replace("domestic", "binding")\ngap_by_coding = {"as_coded": gap(agreements), "budapest_binding": gap(b), "domestic_binding": gap(d)}',
+                    "ex4-test",
+                ),
             ],
-            "ex5-answer": [("journalists-are-not-officials", 'witnessed = "C"', "ex5-test")],
+            "ex5-answer": [
+                ("journalists-are-not-officials", 'witnessed = "C"', "ex5-test"),
+                ("korea", 'witnessed = "A"', "ex5-test"),
+            ],
+            "ex6-answer": [
+                (
+                    "from-lisbon",
+                    'out = events.set_index("event_id")["date"]\ndays_to_clear = {s: int((out[e] - out["UKR-09"]).days) for s, e in last_weapons_out.items()}',
+                    "ex6-test",
+                ),
+                (
+                    "inclusive",
+                    'acc = agreements[agreements["kind"] == "treaty accession"].set_index("parties")["date"]\nout = events.set_index("event_id")["date"]\ndays_to_clear = {s: int((out[e] - acc[s]).days) + 1 for s, e in last_weapons_out.items()}',
+                    "ex6-test",
+                ),
+            ],
         },
         "06-the-cycle": {
             "ex1-answer": [
-                (
-                    "row-index",
-                    'run = simulate_cycle(CycleParameters())\nhalf_round = int(run.index[run["disarmament"] >= 0.5][0])',
-                    "ex1-test",
-                )
+                ("row-index", 'stall_with_us = simulate_cycle(CycleParameters()).attrs["stalled_at"] - 1', "ex1-test"),
             ],
             "ex2-answer": [
                 (
                     "zero-based",
-                    "stall_without_us = simulate_cycle(CycleParameters(us_involvement=0.0)).attrs['stalled_at'] - 1",
+                    'stall_without_us = simulate_cycle(CycleParameters(us_involvement=0.0)).attrs["stalled_at"] - 1',
                     "ex2-test",
-                )
+                ),
+                ("with-us", 'stall_without_us = simulate_cycle(CycleParameters()).attrs["stalled_at"]', "ex2-test"),
             ],
             "ex3-answer": [
                 (
-                    "last-stalling",
-                    'min_reciprocity = max(r for r in grid if simulate_cycle(CycleParameters(us_involvement=0.0, reciprocity=r)).attrs["stalled_at"] is not None)',
+                    "counts-survivors",
+                    'stalled_runs = {k: sum(simulate_cycle(CycleParameters(us_involvement=u, seed=s)).attrs["stalled_at"] is None for s in range(50)) for k, u in [("with_us", 1.0), ("without_us", 0.0)]}',
                     "ex3-test",
                 ),
-                ("first-of-grid", "min_reciprocity = grid[0]", "ex3-test"),
-            ],
-            "ex4-answer": [
                 (
-                    "counts-survivors",
-                    'stalled_runs = sum(simulate_cycle(CycleParameters(spoiler_chance=0.4, seed=s)).attrs["stalled_at"] is None for s in range(50))',
-                    "ex4-test",
-                )
+                    "one-seed",
+                    'stalled_runs = {k: 50 * (simulate_cycle(CycleParameters(us_involvement=u)).attrs["stalled_at"] is not None) for k, u in [("with_us", 1.0), ("without_us", 0.0)]}',
+                    "ex3-test",
+                ),
             ],
-            "ex5-answer": [("spoilers", 'us_assumption = "C"', "ex5-test")],
+            "ex4-answer": [("spoilers", 'us_assumption = "C"', "ex4-test")],
+            "ex5-answer": [
+                (
+                    "us-for-every-cycle",
+                    'dates = events.set_index("event_id")["date"]\nparties = agreements.set_index("agreement_id")["parties"]\nhindcast = pd.DataFrame([{"cycle_id": c.cycle_id, "us_party": "USA" in parties[c.agreement_id], "observed_months": (dates[c.end_event_id] - dates[c.start_event_id]).days / 30.4375, "model_months": simulate_cycle(CycleParameters(rounds=120)).attrs["stalled_at"]} for c in cycles.itertuples()])',
+                    "ex5-test",
+                ),
+                (
+                    "thirty-day-months",
+                    'dates = events.set_index("event_id")["date"]\nparties = agreements.set_index("agreement_id")["parties"]\nhindcast = pd.DataFrame([{"cycle_id": c.cycle_id, "us_party": "USA" in parties[c.agreement_id], "observed_months": (dates[c.end_event_id] - dates[c.start_event_id]).days / 30, "model_months": simulate_cycle(CycleParameters(us_involvement=1.0 if "USA" in parties[c.agreement_id] else 0.0, rounds=120)).attrs["stalled_at"]} for c in cycles.itertuples()])',
+                    "ex5-test",
+                ),
+            ],
+            "ex6-answer": [
+                ("ranks", 'hindcast_reading = "A"', "ex6-test"),
+                ("record-agrees", 'hindcast_reading = "C"', "ex6-test"),
+            ],
+            "ex7-answer": [
+                (
+                    "mean-not-median",
+                    'd = events.set_index("event_id")["date"]\nn = {c.cycle_id: (d[c.end_event_id] - d[c.start_event_id]).days for c in cycles.itertuples()}\nus = [c for c in n if c != "CYC-2018-IK"]\nm = [n[c] for c in us if c not in ("CYC-2005", "CYC-2007")] + [(d["CTX-19"] - d["CTX-14"]).days]\nmedian_us_days = {"as_coded": float(pd.Series([n[c] for c in us]).mean()), "merged": float(pd.Series(m).mean())}\nik_longer = {k: n["CYC-2018-IK"] > v for k, v in median_us_days.items()}',
+                    "ex7-test",
+                ),
+                (
+                    "merged-without-dropping",
+                    'd = events.set_index("event_id")["date"]\nn = {c.cycle_id: (d[c.end_event_id] - d[c.start_event_id]).days for c in cycles.itertuples()}\nus = [c for c in n if c != "CYC-2018-IK"]\nm = [n[c] for c in us] + [(d["CTX-19"] - d["CTX-14"]).days]\nmedian_us_days = {"as_coded": float(pd.Series([n[c] for c in us]).median()), "merged": float(pd.Series(m).median())}\nik_longer = {k: n["CYC-2018-IK"] > v for k, v in median_us_days.items()}',
+                    "ex7-test",
+                ),
+            ],
         },
         "07-hindsight": {
             "ex1-answer": [
                 (
                     "includes-normative",
-                    'scorecard = claims[claims["claim_type"].isin(["predictive", "normative"])][["claim_id", "paragraph", "verdict"]].sort_values("claim_id")',
+                    'p = claims[claims["claim_type"].isin(["predictive", "normative"])]\nscorecard = p.merge(events[["event_id", "title"]], on="event_id")[["claim_id", "verdict", "event_id", "title"]].sort_values("claim_id")',
                     "ex1-test",
                 ),
                 (
-                    "wrong-columns",
-                    'scorecard = claims[claims["claim_type"] == "predictive"][["claim_id", "verdict"]].sort_values("claim_id")',
+                    "no-join",
+                    'scorecard = claims[claims["claim_type"] == "predictive"][["claim_id", "verdict", "event_id"]].sort_values("claim_id")',
                     "ex1-test",
                 ),
             ],
             "ex2-answer": [
                 (
                     "keeps-not-testable",
-                    'p = claims[claims["claim_type"] == "predictive"]\nshare_not_borne_out = float((p["verdict"] == "not_borne_out").mean())',
+                    'def s(t):\n    p = t[t["claim_type"] == "predictive"]\n    return float((p["verdict"] == "not_borne_out").mean())\ndef r(v):\n    c = claims.copy()\n    c["verdict"] = c["verdict"].astype(str)\n    c.loc[c["claim_id"] == "C27", "verdict"] = v\n    return c\nshare_by_coding = {"as_of_2019": s(claims), "strict_2024": s(r("not_borne_out")), "conditional_2024": s(r("not_testable"))}',
                     "ex2-test",
-                )
+                ),
+                (
+                    "no-recode",
+                    'p = claims[claims["claim_type"] == "predictive"]\nt = p[p["verdict"] != "not_testable"]\nx = float((t["verdict"] == "not_borne_out").mean())\nshare_by_coding = {"as_of_2019": x, "strict_2024": x, "conditional_2024": x}',
+                    "ex2-test",
+                ),
             ],
             "ex3-answer": [
                 (
@@ -472,12 +551,18 @@ MISTAKES.update(
             ],
             "ex4-answer": [
                 (
-                    "naive-year-difference",
-                    'd = events.set_index("event_id")["date"]\nyears_budapest_to_unga = d["UKR-31"].year - d["UKR-22"].year',
+                    "primary-not-state-media",
+                    'later = events[(events["case"] == "korea") & (events["date"] > "2018-07-06")]\nj = later.merge(sources[["source_id", "kind"]], on="source_id")\nstate_media_events = sorted(j.loc[j["kind"] == "primary", "event_id"])',
                     "ex4-test",
-                )
+                ),
+                (
+                    "no-date-filter",
+                    'j = events[events["case"] == "korea"].merge(sources[["source_id", "viewpoint"]], on="source_id")\nstate_media_events = sorted(j.loc[j["viewpoint"] == "DPRK state media", "event_id"])',
+                    "ex4-test",
+                ),
             ],
-            "ex5-answer": [("singapore", 'liaison_claim = "C22"', "ex5-test")],
+            "ex5-answer": [("state-media-useless", 'kcna_evidence = "B"', "ex5-test")],
+            "ex6-answer": [("singapore", 'liaison_claim = "C22"', "ex6-test")],
         },
     }
 )

@@ -26,6 +26,7 @@ LOADERS = {
     "nk_missile_counts": data.load_missile_counts,
     "agreements": data.load_agreements,
     "claims": data.load_claims,
+    "cycles": data.load_cycles,
 }
 
 
@@ -61,6 +62,8 @@ def test_every_row_has_a_dated_source(name):
         return  # a link table: its rows are dated and sourced through events.csv
     if name != "sources":
         assert table["source_id"].notna().all() and table["source_id"].isin(sources).all()
+    if name == "cycles":
+        return  # dated through its start and end events (test_cycles_are_dated_by_their_events)
     date_column = {"sources": "published", "actors": "role_as_of"}.get(name, "date")
     assert pd.api.types.is_datetime64_any_dtype(table[date_column]) and table[date_column].notna().all()
     assert set(table["date_precision"].astype(str)) <= {"day", "month", "year"}
@@ -139,6 +142,24 @@ def test_the_data_says_what_the_record_says_where_the_article_differs():
     assert claims.loc["C10", "verdict"] == "not_testable" and claims.loc["C10", "event_id"] == "KOR-16"
     assert claims.loc["C12", "verdict"] == "misleading" and claims.loc["C12", "event_id"] == "KOR-17"
     assert claims.loc["C18", "verdict"] == "unverified" and claims.loc["C18", "confidence"] == "low"
+
+
+def test_cycles_are_dated_by_their_events():
+    """A cycle opens with the event of its founding agreement and closes after it; its further
+    sources exist. The lengths module 06 compares with the model come from these events."""
+    cycles = data.load_cycles()
+    events = data.load_events().set_index("event_id")["date"]
+    agreements = data.load_agreements().set_index("agreement_id")["event_id"]
+    assert list(cycles["cycle_id"]) == sorted(
+        cycles["cycle_id"], key=lambda c: events[cycles.set_index("cycle_id").loc[c, "start_event_id"]]
+    )
+    for row in cycles.itertuples():
+        assert agreements[row.agreement_id] == row.start_event_id, row.cycle_id
+        assert events[row.end_event_id] > events[row.start_event_id], row.cycle_id
+        others = [] if pd.isna(row.other_source_ids) else row.other_source_ids.split(";")
+        assert set(others) <= set(data.load_sources()["source_id"]), row.cycle_id
+    days = {r.cycle_id: (events[r.end_event_id] - events[r.start_event_id]).days for r in cycles.itertuples()}
+    assert days["CYC-2012"] == 44 and days["CYC-1994"] == 3003  # Leap Day: seven weeks; Agreed Framework: eight years
 
 
 VERDICTS_BY_TYPE = {
@@ -229,6 +250,18 @@ def _edit(path: Path, old: str, new: str) -> None:
         (
             lambda d: _edit(d / "events.csv", "1999-01-01,year", "1999-03-01,year"),
             r"year-precision date must be the first day",
+        ),
+        (
+            lambda d: _edit(
+                d / "cycles.csv",
+                "CYC-2012,'Leap Day' understanding,CTX-22,CTX-23",
+                "CYC-2012,'Leap Day' understanding,CTX-23,CTX-22",
+            ),
+            r"(?s)cycles\.csv has 1 problem.*line 5: the end event comes before the start event",
+        ),
+        (
+            lambda d: _edit(d / "cycles.csv", ";reuters-2012-04-13-food-aid,", ";reuters-2012-04-31-food-aid,"),
+            r"other_source_ids \['reuters-2012-04-31-food-aid'\] are not in sources\.csv",
         ),
     ],
 )

@@ -471,15 +471,15 @@ def _near_miss_literals(source: str) -> dict[int, int]:
     return counts
 
 
+def _is_near_item(target: ast.AST) -> bool:
+    return isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and target.value.id == "_near"
+
+
 def _near_table_literals(source: str) -> list[int]:
     """How many entries each `_near = {...}` literal writes; nothing when `_near` is built up item by
     item (`_near[key] = ...`), whose final size the computed table itself shows."""
     tree = ast.parse(source)
-    if any(
-        isinstance(node, ast.Assign)
-        and any(isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name) and t.value.id == "_near" for t in node.targets)
-        for node in ast.walk(tree)
-    ):
+    if any(isinstance(node, ast.Assign) and any(_is_near_item(t) for t in node.targets) for node in ast.walk(tree)):
         return []
     return [
         len(node.value.keys)

@@ -1,4 +1,6 @@
-"""Shared fixtures: the repository root, and throw-away copies of the course directory."""
+"""Shared fixtures: the repository root, throw-away copies of the course directory, and a gradebook
+that can be created without nbgrader's `alembic` subprocess (the unit tests' builders are in
+tests/unit_fixtures.py)."""
 
 from __future__ import annotations
 
@@ -22,3 +24,13 @@ def make_course_copy(destination: Path, assignments: list[str]) -> Path:
     for assignment in assignments:
         shutil.copytree(course_root() / "notebooks" / assignment, destination / "notebooks" / assignment)
     return destination
+
+
+@pytest.fixture
+def fast_gradebook(monkeypatch):
+    """nbgrader's Gradebook runs the `alembic` command to learn the schema version whenever it
+    creates a database (seconds on a busy machine); unit tests record a fixed version instead.
+    Nothing in the course reads it."""
+    import nbgrader.api
+
+    monkeypatch.setattr(nbgrader.api, "get_alembic_version", lambda: "unit-test")

@@ -188,6 +188,14 @@ def test_released_text_strips_the_hidden_tests():
     assert released_text(cells["intro"]) == "# Exercises"
 
 
+def test_an_empty_student_cell_is_not_taken_for_a_test_made_only_of_hidden_tests(template, submission):
+    """ex2-test is released empty (all its tests are hidden). An empty cell the student left at the
+    top must stay a plain cell: taken for ex2-test, it would run the test before the answer."""
+    submission.cells.insert(0, v4.new_code_cell(""))
+    rebuilt = rebuild(submission, template)
+    assert ids(rebuilt) == [None, *TEMPLATE_ORDER]
+
+
 def test_the_template_is_not_changed_by_a_rebuild(template, submission):
     before = copy.deepcopy(template.cells)
     by_id(rebuild(submission, template))["ex1-answer"].source = "changed"

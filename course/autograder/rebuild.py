@@ -82,8 +82,11 @@ def rebuild(submitted: NotebookNode, template: Template) -> NotebookNode:
     """The notebook to execute: the student's answers and extra cells inside the template."""
     by_id = template.by_id
     # A copy of a test or read-only cell whose metadata was lost (pasted into a new notebook)
-    # is recognised by its text, so it keeps its place.
-    by_text = {released_text(c): gid for gid, c in by_id.items() if role_of(c) in (ROLE_TEST, ROLE_LOCKED)}
+    # is recognised by its text, so it keeps its place. A cell released empty (a test made only of
+    # hidden tests) cannot be recognised that way: any empty cell would be taken for it.
+    by_text = {
+        text: gid for gid, c in by_id.items() if role_of(c) in (ROLE_TEST, ROLE_LOCKED) and (text := released_text(c))
+    }
     out: list[tuple[str | None, NotebookNode]] = []  # (template grade id or None, cell)
     placed: set[str] = set()
     for cell in submitted.get("cells", []):

@@ -196,6 +196,26 @@ def test_an_empty_student_cell_is_not_taken_for_a_test_made_only_of_hidden_tests
     assert ids(rebuilt) == [None, *TEMPLATE_ORDER]
 
 
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        {"nbgrader": "ex1-answer"},  # not a mapping
+        {"nbgrader": {"grade_id": ["ex1-answer"]}},  # an id that is not text
+        {"nbgrader": {"grade_id": {"id": 1}}},
+    ],
+    ids=["string", "list-id", "dict-id"],
+)
+def test_malformed_nbgrader_metadata_on_a_students_cell_is_ignored(template, submission, garbage):
+    """Forged metadata has no effect, even when it is not the shape nbgrader writes: the cell is
+    kept as plain work and the rest of the notebook is graded as usual."""
+    extra = v4.new_code_cell("y = 2")
+    extra.metadata.update(garbage)
+    submission.cells.insert(4, extra)
+    rebuilt = rebuild(submission, template)
+    assert ids(rebuilt) == [*TEMPLATE_ORDER[:4], None, *TEMPLATE_ORDER[4:]]
+    assert rebuilt.cells[4].source == "y = 2"
+
+
 def test_the_template_is_not_changed_by_a_rebuild(template, submission):
     before = copy.deepcopy(template.cells)
     by_id(rebuild(submission, template))["ex1-answer"].source = "changed"

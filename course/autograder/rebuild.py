@@ -78,6 +78,15 @@ def released_text(cell: NotebookNode) -> str:
     return HIDDEN.sub("", cell.source).strip()
 
 
+def _claimed_id(cell: NotebookNode) -> str | None:
+    """The grade id a submitted cell claims, if its metadata has the shape nbgrader writes (a
+    student can put anything there; anything else claims nothing)."""
+    meta = cell.get("metadata")
+    nbgrader = meta.get("nbgrader") if isinstance(meta, dict) else None
+    gid = nbgrader.get("grade_id") if isinstance(nbgrader, dict) else None
+    return gid if isinstance(gid, str) else None
+
+
 def rebuild(submitted: NotebookNode, template: Template) -> NotebookNode:
     """The notebook to execute: the student's answers and extra cells inside the template."""
     by_id = template.by_id
@@ -93,7 +102,7 @@ def rebuild(submitted: NotebookNode, template: Template) -> NotebookNode:
         kind = cell.get("cell_type")
         if kind not in ("code", "markdown", "raw"):
             continue
-        gid = (cell.get("metadata", {}).get("nbgrader") or {}).get("grade_id")
+        gid = _claimed_id(cell)
         source = _as_text(cell.get("source", ""))
         if gid not in by_id and HIDDEN.sub("", source).strip() in by_text:
             gid = by_text[HIDDEN.sub("", source).strip()]

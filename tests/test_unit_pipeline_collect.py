@@ -186,7 +186,9 @@ def test_an_assignment_with_several_notebooks_is_matched_by_name(tmp_path):
     )
     report = collect(A, download, tmp_path / "course", expected)
     assert report.collected == {"1001": expected, "1002": ["part-b.ipynb"]}
-    assert report.skipped == ["1003: no notebook matches ['part-a.ipynb', 'part-b.ipynb'] (['kimmin_1003_5003_homework.ipynb'])"]
+    assert report.skipped == [
+        "1003: no notebook matches ['part-a.ipynb', 'part-b.ipynb'] (['kimmin_1003_5003_homework.ipynb'])"
+    ]
     assert submitted(tmp_path / "course") == {
         f"1001/{A}/part-a.ipynb": "jane a",
         f"1001/{A}/part-b.ipynb": "jane b, resubmitted",
@@ -213,3 +215,29 @@ def test_a_source_that_is_neither_a_folder_nor_a_zip(tmp_path):
     for source in (tmp_path / "grades.csv", tmp_path / "missing"):
         with pytest.raises(UsageError, match="neither a folder nor a zip file"):
             collect(A, source, tmp_path / "course", [NB])
+
+
+@pytest.mark.parametrize(
+    "name", ["04-ukraine-1991-96.ipynb", "04-ukraine-1991-96-1.ipynb"], ids=["as released", "canvas resubmission"]
+)
+def test_a_notebook_whose_name_ends_in_digits_is_matched_by_name(tmp_path, name):
+    """Module 04's notebook ends in "-96", which looks like the "-1" Canvas adds to a resubmission.
+    The student handed in a scratch notebook as well, so only the name can tell which is which."""
+    assignment, expected = "04-ukraine-1991-96", "04-ukraine-1991-96.ipynb"
+    download = make_zip(
+        tmp_path / "canvas.zip", {f"doejane_1001_5001_{name}": "the work", "doejane_1001_5001_scratch.ipynb": "notes"}
+    )
+    report = collect(assignment, download, tmp_path / "course", [expected])
+    assert report.collected == {"1001": [expected]} and report.skipped == []
+    assert submitted(tmp_path / "course") == {f"1001/{assignment}/{expected}": "the work"}
+
+
+def test_numbered_notebooks_of_one_assignment_are_told_apart(tmp_path):
+    expected = ["part-1.ipynb", "part-2.ipynb"]
+    download = tmp_path / "plain"
+    (download / "alice").mkdir(parents=True)
+    (download / "alice" / "part-1.ipynb").write_text("one")
+    (download / "alice" / "part-2.ipynb").write_text("two")
+    report = collect(A, download, tmp_path / "course", expected)
+    assert report.collected == {"alice": expected}
+    assert submitted(tmp_path / "course") == {f"alice/{A}/part-1.ipynb": "one", f"alice/{A}/part-2.ipynb": "two"}

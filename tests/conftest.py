@@ -34,3 +34,29 @@ def fast_gradebook(monkeypatch):
     import nbgrader.api
 
     monkeypatch.setattr(nbgrader.api, "get_alembic_version", lambda: "unit-test")
+
+
+@pytest.fixture(scope="session")
+def released_gradebook(tmp_path_factory) -> Path:
+    """A gradebook file in which the assignment of tests/unit_fixtures.py is released (built once
+    per session with nbgrader's API; `released_course` hands each test a copy)."""
+    import nbgrader.api
+
+    from tests.unit_fixtures import ASSIGNMENT, NOTEBOOK, record_release, template_cells
+
+    path = tmp_path_factory.mktemp("released") / "gradebook.db"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(nbgrader.api, "get_alembic_version", lambda: "unit-test")
+        record_release(f"sqlite:///{path}", ASSIGNMENT, {NOTEBOOK: template_cells()})
+    return path
+
+
+@pytest.fixture
+def released_course(tmp_path, released_gradebook) -> Path:
+    """A course root with the template of tests/unit_fixtures.py as notebooks/a1/nb.ipynb and a
+    gradebook (gradebook.db) in which a1 is released and nothing is graded yet."""
+    from tests.unit_fixtures import ASSIGNMENT, NOTEBOOK, make_course, template_cells
+
+    root = make_course(tmp_path / "course", {ASSIGNMENT: {NOTEBOOK: template_cells()}})
+    shutil.copyfile(released_gradebook, root / "gradebook.db")
+    return root

@@ -23,6 +23,9 @@ from nbgrader.utils import compute_checksum
 
 v4 = nbformat.v4
 
+# The assignment and notebook `record_release` puts in the `released_course` fixture's gradebook.
+ASSIGNMENT, NOTEBOOK = "a1", "nb.ipynb"
+
 # The stub students see in place of a written answer, in every course made by `make_course`. It
 # differs from nbgrader's default ("YOUR ANSWER HERE") so a test can tell the config was read.
 TEXT_STUB = "WRITE YOUR ANSWER HERE"

@@ -181,3 +181,15 @@ def test_students_are_recorded_apart(course, tmp_path):
     assert grades(course, "1002")["ex1-test"] == (0.0, False)
     assert grades(course, "1002")["comment"]["ex3-answer"] == "No response."
     assert grades(course, "1001")["comment"]["ex3-answer"] is None
+
+
+def test_an_answer_given_on_resubmission_loses_the_earlier_no_response(course, tmp_path):
+    """Graded once with the written answer untouched ("No response."), then again after the student
+    answered: the comment must go, or the feedback says "No response." next to the answer."""
+    folder = submission_folder(tmp_path)
+    record(course, folder, graded("1001", {}, {"ex3-answer": False}))
+    assert grades(course, "1001")["comment"]["ex3-answer"] == "No response."
+    record(course, folder, graded("1001", {}, {"ex3-answer": True}))
+    found = grades(course, "1001")
+    assert found["ex3-answer"] == (None, True)
+    assert found["comment"]["ex3-answer"] is None

@@ -99,7 +99,7 @@ def write_result(gb: Gradebook, root: Path, assignment: str, folder: Path, resul
                 responded = bool(outcome and outcome.responded.get(grade.name))
                 grade.auto_score = None if responded else 0.0
             grade.needs_manual_grade = grade.manual_score is not None or grade.auto_score is None
-        for comment in submitted.comments:
-            if outcome and comment.name in outcome.responded and not outcome.responded[comment.name]:
-                comment.auto_comment = "No response."
+        for comment in submitted.comments:  # as nbgrader's autograde: set when untouched, cleared when answered
+            if outcome and comment.name in outcome.responded:
+                comment.auto_comment = None if outcome.responded[comment.name] else "No response."
     gb.db.commit()

@@ -247,3 +247,33 @@ def wait_until(condition: Callable[[], bool], timeout: float = 5.0) -> bool:
             return False
         time.sleep(0.01)
     return True
+
+
+def record_graded(
+    root: Path,
+    student: str,
+    scores: dict[str, float],
+    responded: dict[str, bool] | None = None,
+    answers: dict[str, str] | None = None,
+    problems: list[str] | None = None,
+) -> None:
+    """Record one graded submission of ASSIGNMENT in `root` as `course grade` does
+    (course.pipeline.gradebook.write_result): scores by grade id, written answers attempted or
+    not, the answer cells' text in the autograded notebook, and the grader's problems."""
+    from course.autograder.worker import NotebookResult, SubmissionResult
+    from course.pipeline.gradebook import open_gradebook, write_result
+
+    graded = notebook(template_cells())
+    for cell in graded.cells:
+        gid = cell.metadata["nbgrader"]["grade_id"]
+        if gid in (answers or {}):
+            cell.source = answers[gid]
+    folder = root / "submitted" / student / ASSIGNMENT
+    folder.mkdir(parents=True, exist_ok=True)
+    result = SubmissionResult(
+        student,
+        notebooks=[NotebookResult(NOTEBOOK, scores, responded or {}, nbformat.writes(graded))],
+        problems=problems or [],
+    )
+    with open_gradebook(root) as gb:
+        write_result(gb, root, ASSIGNMENT, folder, result)

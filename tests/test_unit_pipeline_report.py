@@ -171,3 +171,16 @@ def test_the_report_reads_the_graded_notebooks_of_this_assignment_only(released_
     other.parent.mkdir(parents=True)
     nbformat.write(nbformat.read(released_course / "autograded" / "1001" / ASSIGNMENT / NOTEBOOK, 4), other)
     assert len(quiz_answers(released_course, ASSIGNMENT)) == 1
+
+
+@pytest.mark.parametrize("source", ["choice = {[]: 1}", "choice = {[1], 2}", "choice = {{}}"])
+def test_a_literal_python_cannot_build_is_not_read(source):
+    """ast.literal_eval raises TypeError (not ValueError) for an unhashable key or member."""
+    assert _assigned_literal(source) is None
+
+
+def test_one_students_odd_answer_does_not_stop_the_report(released_course):
+    record_graded(released_course, "1001", {"ex1-test": 2.0}, answers={"ex2-answer": "choice = {[]: 'B'}"})
+    record_graded(released_course, "1002", {"ex1-test": 0.0}, answers={"ex2-answer": 'choice = "B"'})
+    assert quiz_answers(released_course, ASSIGNMENT)["answer"].tolist() == ["(no valid answer)", "B"]
+    assert "B (right)" in build_report(released_course, ASSIGNMENT)

@@ -76,3 +76,17 @@ def test_an_assignment_without_notebooks_is_a_usage_error(tmp_path):
     for assignment in ("empty", "a9"):
         with pytest.raises(UsageError, match=f"no source notebooks for '{assignment}'"):
             load_templates(root, assignment)
+
+
+def test_a_symlinked_student_folder_is_skipped(tmp_path):
+    """submitted/<student> itself a link (to another student's work, or the instructor's) is
+    skipped like a linked assignment folder: the glob follows links, so it must be checked too."""
+    elsewhere = tmp_path / "instructor"
+    (elsewhere / "a1").mkdir(parents=True)
+    (elsewhere / "a1" / "nb.ipynb").write_text("the solutions")
+    (tmp_path / "submitted").mkdir()
+    (tmp_path / "submitted" / "1001").symlink_to(elsewhere)
+    submit(tmp_path, "1002")
+    found, skipped = find_submissions(tmp_path, "a1")
+    assert [s for s, _ in found] == ["1002"]
+    assert skipped == ["'1001': not a usable student id or folder"]

@@ -109,3 +109,12 @@ def test_a_missing_argument_is_argparse_s_usage_error(capsys):
     with pytest.raises(SystemExit) as raised:
         main(["grade"])
     assert raised.value.code == 2 and "assignment" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [["export", "--assignment", "a9"], ["report", "a9"]], ids=["export", "report"])
+def test_an_assignment_the_gradebook_does_not_know_is_one_line(released_course, monkeypatch, capsys, argv):
+    """A typo in the assignment's name, or an assignment not released yet."""
+    monkeypatch.chdir(released_course)
+    assert main(argv) == 1
+    assert "'a9' is not in the gradebook" in one_line(capsys, argv[0])
+    assert not (released_course / "reports").exists() or not list((released_course / "reports").iterdir())

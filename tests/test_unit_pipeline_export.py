@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 
 import pytest
-from nbgrader.api import MissingEntry
 
+from course.errors import NotReleasedError
 from course.pipeline.export import COLUMNS, export_csv, question_scores
 from tests.unit_fixtures import ASSIGNMENT, record_graded
 
@@ -35,7 +35,7 @@ def test_one_row_per_student_and_question_in_order(released_course):
 
 
 def test_an_unknown_assignment_is_reported(released_course):
-    with pytest.raises(MissingEntry):
+    with pytest.raises(NotReleasedError, match="'a9' is not in the gradebook"):
         question_scores(released_course, assignment="a9")
 
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import math
 
-import nbformat
 import pandas as pd
 import pytest
 
 from course.pipeline.report import _assigned_literal, build_report, item_analysis, quiz_answers
-from tests.unit_fixtures import ASSIGNMENT, NOTEBOOK, record_graded
+from tests.unit_fixtures import ASSIGNMENT, record_graded, write_autograded
 
 # Three students, four questions, chosen so every statistic is known exactly:
 # q1 rises with the rest of the total (discrimination 1), q4 falls with it (-1), nobody earns q2
@@ -102,12 +101,11 @@ def test_anything_else_is_not_read(source):
 def test_quiz_answers_read_the_autograded_notebooks(released_course):
     """ex2-answer's solution assigns "B" to `choice` (tests/unit_fixtures.template_cells); ex1's
     assigns a number, so it is not a choice question."""
-    record_graded(released_course, "1001", {}, answers={"ex2-answer": 'choice = "B"'})
-    record_graded(released_course, "1002", {}, answers={"ex2-answer": "choice = 'A'"})
-    record_graded(released_course, "1003", {}, answers={"ex2-answer": "choice = input()"})
-    record_graded(released_course, "1004", {}, answers={"ex2-answer": 'answer = "B"'})  # wrong variable
-    record_graded(released_course, "1005", {})
-    (released_course / "autograded" / "1005" / ASSIGNMENT / NOTEBOOK).write_text("{broken")  # skipped
+    write_autograded(released_course, "1001", {"ex2-answer": 'choice = "B"'})
+    write_autograded(released_course, "1002", {"ex2-answer": "choice = 'A'"})
+    write_autograded(released_course, "1003", {"ex2-answer": "choice = input()"})
+    write_autograded(released_course, "1004", {"ex2-answer": 'answer = "B"'})  # wrong variable
+    write_autograded(released_course, "1005", {}).write_text("{broken")  # unreadable: skipped
     quiz = quiz_answers(released_course, ASSIGNMENT)
     assert quiz.to_dict("records") == [
         {"question": "ex2-answer", "variable": "choice", "student": "1001", "answer": "B", "correct": True},
@@ -165,12 +163,10 @@ def test_what_students_control_is_escaped(released_course):
     assert "&lt;script&gt;" in page and "&lt;img src=x onerror=alert(1)&gt;" in page
 
 
-def test_the_report_reads_the_graded_notebooks_of_this_assignment_only(released_course):
-    record_graded(released_course, "1001", {"ex1-test": 2.0}, answers={"ex2-answer": 'choice = "B"'})
-    other = released_course / "autograded" / "1001" / "a2" / NOTEBOOK
-    other.parent.mkdir(parents=True)
-    nbformat.write(nbformat.read(released_course / "autograded" / "1001" / ASSIGNMENT / NOTEBOOK, 4), other)
-    assert len(quiz_answers(released_course, ASSIGNMENT)) == 1
+def test_quiz_answers_are_read_for_this_assignment_only(released_course):
+    write_autograded(released_course, "1001", {"ex2-answer": 'choice = "B"'})
+    write_autograded(released_course, "1001", {"ex2-answer": 'choice = "A"'}, assignment="a2")
+    assert quiz_answers(released_course, ASSIGNMENT)["answer"].tolist() == ["B"]
 
 
 @pytest.mark.parametrize("source", ["choice = {[]: 1}", "choice = {[1], 2}", "choice = {{}}"])

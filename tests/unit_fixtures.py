@@ -249,6 +249,26 @@ def wait_until(condition: Callable[[], bool], timeout: float = 5.0) -> bool:
     return True
 
 
+def graded_notebook(answers: dict[str, str] | None = None) -> NotebookNode:
+    """The template with the answer cells' text replaced by `answers` (grade id -> source), as
+    an autograded notebook holds a student's answers (outputs left out)."""
+    graded = notebook(template_cells())
+    for cell in graded.cells:
+        gid = cell.metadata["nbgrader"]["grade_id"]
+        if gid in (answers or {}):
+            cell.source = answers[gid]
+    return graded
+
+
+def write_autograded(root: Path, student: str, answers: dict[str, str], assignment: str = ASSIGNMENT) -> Path:
+    """Only the autograded notebook of a student (no gradebook): what course.pipeline.report reads
+    for the answers to choice questions."""
+    path = root / "autograded" / student / assignment / NOTEBOOK
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(graded_notebook(answers), path)
+    return path
+
+
 def record_graded(
     root: Path,
     student: str,
@@ -263,11 +283,7 @@ def record_graded(
     from course.autograder.worker import NotebookResult, SubmissionResult
     from course.pipeline.gradebook import open_gradebook, write_result
 
-    graded = notebook(template_cells())
-    for cell in graded.cells:
-        gid = cell.metadata["nbgrader"]["grade_id"]
-        if gid in (answers or {}):
-            cell.source = answers[gid]
+    graded = graded_notebook(answers)
     folder = root / "submitted" / student / ASSIGNMENT
     folder.mkdir(parents=True, exist_ok=True)
     result = SubmissionResult(

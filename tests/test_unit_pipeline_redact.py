@@ -11,7 +11,7 @@ from traitlets.utils.importstring import import_item
 from course.config import load_config
 from course.paths import course_root
 from course.pipeline.redact import RedactTestTracebacks
-from tests.unit_fixtures import answer, graded_test, written
+from tests.unit_fixtures import answer, graded_cell, graded_test, written
 
 v4 = nbformat.v4
 TRACEBACK = [
@@ -42,6 +42,12 @@ def test_a_test_cells_traceback_becomes_its_last_line():
 
 def test_an_answer_cells_traceback_is_the_students_own_and_stays_whole():
     cell = redact(failed(answer("ex1-answer", "n_korea_2018 = len(x)")))
+    assert cell.outputs[1].traceback == TRACEBACK
+
+
+def test_a_code_answer_graded_by_hand_keeps_its_traceback():
+    """A code cell with points that is also a solution is the student's answer, not a test."""
+    cell = redact(failed(graded_cell("code", "my_plot()", "ex4-answer", grade=True, solution=True, points=2)))
     assert cell.outputs[1].traceback == TRACEBACK
 
 

@@ -52,6 +52,7 @@ def test_discrimination_is_the_correlation_with_the_rest_of_the_total(items):
     assert items.loc["q4", "discrimination"] == pytest.approx(-1.0)
 
 
+@pytest.mark.filterwarnings("error")  # undefined by design, not by numpy dividing by zero
 def test_discrimination_is_undefined_without_variance(items):
     assert math.isnan(items.loc["q2", "discrimination"])  # the question's scores do not vary
     assert math.isnan(items.loc["q3", "discrimination"])  # the rest of the total does not vary

@@ -1,5 +1,5 @@
-"""Shared fixtures: the repository root, throw-away copies of the course directory, and a gradebook
-that can be created without nbgrader's `alembic` subprocess (the unit tests' builders are in
+"""Shared fixtures: the repository root, throw-away copies of the course directory, and for the unit
+tests a small course whose gradebook has an assignment released (its builders are in
 tests/unit_fixtures.py)."""
 
 from __future__ import annotations
@@ -26,20 +26,12 @@ def make_course_copy(destination: Path, assignments: list[str]) -> Path:
     return destination
 
 
-@pytest.fixture
-def fast_gradebook(monkeypatch):
-    """nbgrader's Gradebook runs the `alembic` command to learn the schema version whenever it
-    creates a database (seconds on a busy machine); unit tests record a fixed version instead.
-    Nothing in the course reads it."""
-    import nbgrader.api
-
-    monkeypatch.setattr(nbgrader.api, "get_alembic_version", lambda: "unit-test")
-
-
 @pytest.fixture(scope="session")
 def released_gradebook(tmp_path_factory) -> Path:
     """A gradebook file in which the assignment of tests/unit_fixtures.py is released (built once
-    per session with nbgrader's API; `released_course` hands each test a copy)."""
+    per session with nbgrader's API; `released_course` hands each test a copy). nbgrader runs the
+    `alembic` command to learn the schema version whenever it creates a database (seconds on a
+    busy machine); a fixed version is recorded instead, which nothing in the course reads."""
     import nbgrader.api
 
     from tests.unit_fixtures import ASSIGNMENT, NOTEBOOK, record_release, template_cells

@@ -2,7 +2,9 @@
 course folder, a gradebook filled the way `nbgrader generate_assignment` fills it, and a way to
 run a few lines in a forked child. No kernel, no server, no nbgrader subprocess.
 
-The pytest fixtures that use these (`course_dir`, `gradebook_url`) are in tests/conftest.py.
+The pytest fixtures built on these are in tests/conftest.py: `released_course` (a course folder
+whose gradebook has ASSIGNMENT released, nothing graded yet) and `released_gradebook` (the
+session's pristine gradebook it copies).
 """
 
 from __future__ import annotations

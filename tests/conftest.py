@@ -47,8 +47,6 @@ def released_gradebook(tmp_path_factory) -> Path:
 def released_course(tmp_path, released_gradebook) -> Path:
     """A course root with the template of tests/unit_fixtures.py as notebooks/a1/nb.ipynb and a
     gradebook (gradebook.db) in which a1 is released and nothing is graded yet."""
-    from tests.unit_fixtures import ASSIGNMENT, NOTEBOOK, make_course, template_cells
+    from tests.unit_fixtures import copy_released_course
 
-    root = make_course(tmp_path / "course", {ASSIGNMENT: {NOTEBOOK: template_cells()}})
-    shutil.copyfile(released_gradebook, root / "gradebook.db")
-    return root
+    return copy_released_course(tmp_path / "course", released_gradebook)

@@ -16,7 +16,7 @@ from course.errors import ConfigError, NotReleasedError
 from course.pipeline.gradebook import database_url, open_gradebook, release_checksums, write_result
 from tests.unit_fixtures import ASSIGNMENT as A
 from tests.unit_fixtures import NOTEBOOK as NB
-from tests.unit_fixtures import by_id, released, template_cells
+from tests.unit_fixtures import by_id, copy_released_course, released, template_cells
 
 
 def test_the_db_option_comes_first(tmp_path):
@@ -74,8 +74,8 @@ def graded(student: str, scores: dict, responded: dict, problems: list[str] | No
     return SubmissionResult(student, notebooks=[notebook], seconds=1.234)
 
 
-def submission_folder(tmp_path, student: str = "1001"):
-    folder = tmp_path / "submitted" / student / A
+def submission_folder(base, student: str = "1001"):
+    folder = base / "submitted" / student / A
     folder.mkdir(parents=True)
     (folder / NB).write_text("the student's own file, replaced by the graded one")
     (folder / "timestamp.txt").write_text("2024-03-01 12:00:00.000000 UTC")
@@ -98,60 +98,81 @@ def record(root, folder, result) -> None:
         write_result(gb, root, A, folder, result)
 
 
-def test_write_result_records_auto_scores_and_an_answer_for_a_human(course, tmp_path):
-    folder = submission_folder(tmp_path)
-    record(course, folder, graded("1001", {"ex1-test": 2.0, "ex2-test": 0.0}, {"ex3-answer": True}))
-    found = grades(course, "1001")
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory, released_gradebook):
+    """One course, four submissions recorded as `course grade` records them, read by the tests
+    below (which only look): 1001 answered everything and handed in other files; 1002 left the
+    written answer untouched and has no score for ex2-test; 1003's submission could not be graded
+    at all; 1004's timestamp is unreadable."""
+    base = tmp_path_factory.mktemp("batch")
+    root = copy_released_course(base / "course", released_gradebook)
+    first = submission_folder(base, "1001")
+    (first / "submission_secret.txt").write_text("secret for release_feedback")
+    (first / "big.bin").write_bytes(b"0" * 5_000_001)
+    (first / "passwords").symlink_to("/etc/passwd")
+    (first / "data").mkdir()
+    (first / "data" / "x.csv").write_text("a")
+    results = {
+        "1001": graded(
+            "1001", {"ex1-test": 2.0, "ex2-test": 0.0}, {"ex3-answer": True}, problems=["cell #4 ran longer than 60 s"]
+        ),
+        "1002": graded("1002", {"ex1-test": 0.0}, {"ex3-answer": False}),
+        "1003": SubmissionResult("1003", problems=["the submission folder is too large"]),
+        "1004": graded("1004", {}, {}),
+    }
+    folders = {"1001": first, **{s: submission_folder(base, s) for s in ("1002", "1003", "1004")}}
+    (folders["1004"] / "timestamp.txt").write_text("not a date at all")
+    with open_gradebook(root) as gb:
+        for student, result in results.items():
+            write_result(gb, root, A, folders[student], result)
+    return root, results, {s: grades(root, s) for s in results}
+
+
+def test_write_result_records_auto_scores_and_an_answer_for_a_human(batch):
+    found = batch[2]["1001"]
     assert found["ex1-test"] == (2.0, False) and found["ex2-test"] == (0.0, False)
     assert found["ex3-answer"] == (None, True)  # written, answered: a human grades it
     assert found["comment"]["ex3-answer"] is None
     assert found["timestamp"].isoformat() == "2024-03-01T12:00:00"
 
 
-def test_an_untouched_written_answer_scores_zero_with_no_response(course, tmp_path):
-    record(course, submission_folder(tmp_path), graded("1001", {"ex1-test": 2.0}, {"ex3-answer": False}))
-    found = grades(course, "1001")
+def test_an_untouched_written_answer_scores_zero_with_no_response(batch):
+    found = batch[2]["1002"]
     assert found["ex3-answer"] == (0.0, False)
     assert found["comment"]["ex3-answer"] == "No response."
     assert found["ex2-test"] == (0.0, False)  # a test missing from the scores did not pass
 
 
-def test_a_submission_without_graded_notebooks_scores_zero_everywhere(course, tmp_path):
-    failed = SubmissionResult("1001", problems=["the submission folder is too large"])
-    record(course, submission_folder(tmp_path), failed)
-    found = grades(course, "1001")
+def test_a_submission_without_graded_notebooks_scores_zero_everywhere(batch):
+    found = batch[2]["1003"]
     assert (found["ex1-test"], found["ex2-test"], found["ex3-answer"]) == ((0.0, False),) * 3
 
 
-def test_write_result_writes_the_graded_notebook_and_the_report(course, tmp_path):
-    folder = submission_folder(tmp_path)
-    result = graded("1001", {"ex1-test": 2.0}, {"ex3-answer": True}, problems=["cell #4 ran longer than 60 s"])
-    record(course, folder, result)
-    target = course / "autograded" / "1001" / A
-    assert (target / NB).read_text() == result.notebooks[0].graded_json
+def test_write_result_writes_the_graded_notebook_and_the_report(batch):
+    root, results, _ = batch
+    target = root / "autograded" / "1001" / A
+    assert (target / NB).read_text() == results["1001"].notebooks[0].graded_json
     assert (target / "timestamp.txt").read_text() == "2024-03-01 12:00:00.000000 UTC"
     report = json.loads((target / "grading-report.json").read_text())
     assert report == {"problems": [f"{NB}: cell #4 ran longer than 60 s"], "seconds": 1.23}
+    failed = json.loads((root / "autograded" / "1003" / A / "grading-report.json").read_text())
+    assert failed["problems"] == ["the submission folder is too large"]
 
 
-def test_other_regular_files_are_copied_and_links_and_folders_are_not(course, tmp_path):
-    folder = submission_folder(tmp_path)
-    (folder / "submission_secret.txt").write_text("secret for release_feedback")
-    (folder / "big.bin").write_bytes(b"0" * 5_000_001)
-    (folder / "passwords").symlink_to("/etc/passwd")
-    (folder / "data").mkdir()
-    (folder / "data" / "x.csv").write_text("a")
-    record(course, folder, graded("1001", {}, {}))
-    kept = sorted(p.name for p in (course / "autograded" / "1001" / A).iterdir())
+def test_other_regular_files_are_copied_and_links_and_folders_are_not(batch):
+    kept = sorted(p.name for p in (batch[0] / "autograded" / "1001" / A).iterdir())
     assert kept == ["grading-report.json", NB, "submission_secret.txt", "timestamp.txt"]
 
 
-def test_an_unreadable_timestamp_is_left_out(course, tmp_path):
-    folder = submission_folder(tmp_path)
-    (folder / "timestamp.txt").write_text("not a date at all")
-    record(course, folder, graded("1001", {}, {}))
-    assert grades(course, "1001")["timestamp"] is None
-    assert not (course / "autograded" / "1001" / A / "timestamp.txt").exists()
+def test_an_unreadable_timestamp_is_left_out(batch):
+    assert batch[2]["1004"]["timestamp"] is None
+    assert not (batch[0] / "autograded" / "1004" / A / "timestamp.txt").exists()
+
+
+def test_students_are_recorded_apart(batch):
+    root, _, found = batch
+    assert found["1001"]["ex1-test"] == (2.0, False) and found["1002"]["ex1-test"] == (0.0, False)
+    assert sorted(p.name for p in (root / "autograded").iterdir()) == ["1001", "1002", "1003", "1004"]
 
 
 def test_grading_again_replaces_the_earlier_files(course, tmp_path):
@@ -172,15 +193,6 @@ def test_a_regrade_after_a_human_graded_asks_for_review(course, tmp_path):
         gb.db.commit()
     record(course, folder, graded("1001", {"ex1-test": 2.0}, {"ex3-answer": True}))
     assert grades(course, "1001")["ex1-test"] == (2.0, True)
-
-
-def test_students_are_recorded_apart(course, tmp_path):
-    record(course, submission_folder(tmp_path, "1001"), graded("1001", {"ex1-test": 2.0}, {"ex3-answer": True}))
-    record(course, submission_folder(tmp_path, "1002"), graded("1002", {"ex1-test": 0.0}, {"ex3-answer": False}))
-    assert grades(course, "1001")["ex1-test"] == (2.0, False)
-    assert grades(course, "1002")["ex1-test"] == (0.0, False)
-    assert grades(course, "1002")["comment"]["ex3-answer"] == "No response."
-    assert grades(course, "1001")["comment"]["ex3-answer"] is None
 
 
 def test_an_answer_given_on_resubmission_loses_the_earlier_no_response(course, tmp_path):

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from course.pipeline.report import _assigned_literal, build_report, item_analysis, quiz_answers
-from tests.unit_fixtures import ASSIGNMENT, record_graded, write_autograded
+from tests.unit_fixtures import ASSIGNMENT, copy_released_course, record_graded, write_autograded
 
 # Three students, four questions, chosen so every statistic is known exactly:
 # q1 rises with the rest of the total (discrimination 1), q4 falls with it (-1), nobody earns q2
@@ -138,29 +138,42 @@ def test_a_report_before_any_grading_says_so(released_course):
     assert "<h2>Questions</h2>" not in page
 
 
-def test_a_report_counts_submissions_and_open_written_answers(released_course):
-    record_graded(released_course, "1001", {"ex1-test": 2.0, "ex2-test": 0.0}, {"ex3-answer": True})
-    record_graded(released_course, "1002", {"ex1-test": 2.0, "ex2-test": 0.0}, {"ex3-answer": False})
-    page = build_report(released_course, ASSIGNMENT)
+ATTACK = "<script>alert('x')</script>"
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory, released_gradebook):
+    """The report of two graded submissions: 1001 answered everything (choice "B", right), and the
+    grader quoted a script in its problems; 1002 left the written answer untouched and gave an
+    HTML tag as its choice. Both passed ex1-test and failed ex2-test."""
+    root = copy_released_course(tmp_path_factory.mktemp("report") / "course", released_gradebook)
+    scores = {"ex1-test": 2.0, "ex2-test": 0.0}
+    problems = [f"the kernel's last error output: {ATTACK}"]
+    record_graded(root, "1001", scores, {"ex3-answer": True}, {"ex2-answer": 'choice = "B"'}, problems)
+    record_graded(
+        root, "1002", scores, {"ex3-answer": False}, {"ex2-answer": 'choice = "<img src=x onerror=alert(1)>"'}
+    )
+    return build_report(root, ASSIGNMENT)
+
+
+def test_a_report_counts_submissions_and_open_written_answers(page):
     assert "2 graded submissions; 1 written answers still to grade by hand." in page
+    assert 'alt="Automatic scores of 2 students out of 3' in page
+
+
+def test_a_report_names_the_tests_everyone_failed_or_passed(page):
     assert "<strong>Tests every student failed:</strong> ex2-test." in page
     assert "<strong>Tests every student passed:</strong> ex1-test." in page
-    assert 'alt="Automatic scores of 2 students out of 3' in page
-    assert "<p>None.</p>" in page  # no problems reported
 
 
-def test_what_students_control_is_escaped(released_course):
+def test_a_report_shows_the_choices_and_the_problems(page):
+    assert "B (right)" in page
+    assert "<li>1001: " in page and "<li>1002" not in page  # only those with problems are listed
+
+
+def test_what_students_control_is_escaped(page):
     """A problem message can quote a student's output, and a quiz answer is the student's text."""
-    attack = "<script>alert('x')</script>"
-    record_graded(
-        released_course,
-        "1001",
-        {"ex1-test": 2.0},
-        answers={"ex2-answer": 'choice = "<img src=x onerror=alert(1)>"'},
-        problems=[f"the kernel's last error output: {attack}"],
-    )
-    page = build_report(released_course, ASSIGNMENT)
-    assert attack not in page and "<img src=x" not in page
+    assert ATTACK not in page and "<img src=x" not in page
     assert "&lt;script&gt;" in page and "&lt;img src=x onerror=alert(1)&gt;" in page
 
 

@@ -13,6 +13,7 @@ import copy
 import json
 import os
 import select
+import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -138,6 +139,14 @@ def make_course(root: Path, notebooks: dict[str, dict[str, list[NotebookNode]]],
         folder.mkdir(parents=True, exist_ok=True)
         for name, cells in files.items():
             nbformat.write(notebook(cells), folder / name)
+    return root
+
+
+def copy_released_course(root: Path, released_gradebook: Path) -> Path:
+    """A course root with the template as notebooks/ASSIGNMENT/NOTEBOOK and a copy of the session's
+    `released_gradebook` (tests/conftest.py) as its gradebook.db: released, nothing graded yet."""
+    make_course(root, {ASSIGNMENT: {NOTEBOOK: template_cells()}})
+    shutil.copyfile(released_gradebook, root / "gradebook.db")
     return root
 
 

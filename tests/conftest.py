@@ -1,4 +1,6 @@
-"""Shared fixtures: the repository root, and throw-away copies of the course directory."""
+"""Shared fixtures: the repository root, throw-away copies of the course directory, and for the unit
+tests a small course whose gradebook has an assignment released (its builders are in
+tests/unit_fixtures.py)."""
 
 from __future__ import annotations
 
@@ -22,3 +24,29 @@ def make_course_copy(destination: Path, assignments: list[str]) -> Path:
     for assignment in assignments:
         shutil.copytree(course_root() / "notebooks" / assignment, destination / "notebooks" / assignment)
     return destination
+
+
+@pytest.fixture(scope="session")
+def released_gradebook(tmp_path_factory) -> Path:
+    """A gradebook file in which the assignment of tests/unit_fixtures.py is released (built once
+    per session with nbgrader's API; `released_course` hands each test a copy). nbgrader runs the
+    `alembic` command to learn the schema version whenever it creates a database (seconds on a
+    busy machine); a fixed version is recorded instead, which nothing in the course reads."""
+    import nbgrader.api
+
+    from tests.unit_fixtures import ASSIGNMENT, NOTEBOOK, record_release, template_cells
+
+    path = tmp_path_factory.mktemp("released") / "gradebook.db"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(nbgrader.api, "get_alembic_version", lambda: "unit-test")
+        record_release(f"sqlite:///{path}", ASSIGNMENT, {NOTEBOOK: template_cells()})
+    return path
+
+
+@pytest.fixture
+def released_course(tmp_path, released_gradebook) -> Path:
+    """A course root with the template of tests/unit_fixtures.py as notebooks/a1/nb.ipynb and a
+    gradebook (gradebook.db) in which a1 is released and nothing is graded yet."""
+    from tests.unit_fixtures import copy_released_course
+
+    return copy_released_course(tmp_path / "course", released_gradebook)

@@ -78,19 +78,31 @@ def released_text(cell: NotebookNode) -> str:
     return HIDDEN.sub("", cell.source).strip()
 
 
+def _claimed_id(cell: NotebookNode) -> str | None:
+    """The grade id a submitted cell claims, if its metadata has the shape nbgrader writes (a
+    student can put anything there; anything else claims nothing)."""
+    meta = cell.get("metadata")
+    nbgrader = meta.get("nbgrader") if isinstance(meta, dict) else None
+    gid = nbgrader.get("grade_id") if isinstance(nbgrader, dict) else None
+    return gid if isinstance(gid, str) else None
+
+
 def rebuild(submitted: NotebookNode, template: Template) -> NotebookNode:
     """The notebook to execute: the student's answers and extra cells inside the template."""
     by_id = template.by_id
     # A copy of a test or read-only cell whose metadata was lost (pasted into a new notebook)
-    # is recognised by its text, so it keeps its place.
-    by_text = {released_text(c): gid for gid, c in by_id.items() if role_of(c) in (ROLE_TEST, ROLE_LOCKED)}
+    # is recognised by its text, so it keeps its place. A cell released empty (a test made only of
+    # hidden tests) cannot be recognised that way: any empty cell would be taken for it.
+    by_text = {
+        text: gid for gid, c in by_id.items() if role_of(c) in (ROLE_TEST, ROLE_LOCKED) and (text := released_text(c))
+    }
     out: list[tuple[str | None, NotebookNode]] = []  # (template grade id or None, cell)
     placed: set[str] = set()
     for cell in submitted.get("cells", []):
         kind = cell.get("cell_type")
         if kind not in ("code", "markdown", "raw"):
             continue
-        gid = (cell.get("metadata", {}).get("nbgrader") or {}).get("grade_id")
+        gid = _claimed_id(cell)
         source = _as_text(cell.get("source", ""))
         if gid not in by_id and HIDDEN.sub("", source).strip() in by_text:
             gid = by_text[HIDDEN.sub("", source).strip()]

@@ -112,13 +112,15 @@ def collect(assignment: str, source: Path, root: Path, notebooks: list[str]) -> 
 
 
 def _match(paths: list[Path], notebooks: list[str]) -> dict[str, Path]:
-    """Expected notebook name -> submitted file."""
-    by_name = {}
+    """Expected notebook name -> submitted file: the file of that name, else one Canvas renamed
+    ("x-1.ipynb" for a resubmitted "x.ipynb"). The exact name comes first, because a notebook's
+    own name may end in digits too ("04-ukraine-1991-96.ipynb", "part-2.ipynb")."""
+    exact, renamed = {}, {}
     for path in paths:
         original = CANVAS.match(path.name)["file"] if CANVAS.match(path.name) else path.name
-        stem = re.sub(r"-\d+$", "", Path(original).stem)  # Canvas renames resubmissions "x-1.ipynb"
-        by_name[stem + ".ipynb"] = path
-    mapping = {n: by_name[n] for n in notebooks if n in by_name}
+        exact[original] = path
+        renamed[re.sub(r"-\d+$", "", Path(original).stem) + ".ipynb"] = path
+    mapping = {n: exact.get(n) or renamed[n] for n in notebooks if n in exact or n in renamed}
     if not mapping and len(notebooks) == 1 and len(paths) == 1:
         mapping = {notebooks[0]: paths[0]}
     return mapping

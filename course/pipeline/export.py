@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from course.pipeline.gradebook import open_gradebook
+from course.pipeline.gradebook import find_released, open_gradebook
 
 COLUMNS = [
     "assignment",
@@ -29,7 +29,7 @@ def question_scores(root: Path, db_url: str | None = None, assignment: str | Non
     """Every grade in the gradebook (optionally of one assignment), one row per student and question."""
     rows = []
     with open_gradebook(root, db_url) as gb:
-        assignments = [gb.find_assignment(assignment)] if assignment else gb.assignments
+        assignments = [find_released(gb, assignment)] if assignment else gb.assignments
         for record in assignments:
             for submission in record.submissions:
                 for notebook in submission.notebooks:

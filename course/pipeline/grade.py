@@ -45,7 +45,7 @@ def find_submissions(
         student = folder.parent.name
         if students and student not in students:
             continue
-        if not usable_student_id(student) or folder.is_symlink():
+        if not usable_student_id(student) or folder.is_symlink() or folder.parent.is_symlink():
             skipped.append(f"{student!r}: not a usable student id or folder")
             continue
         found.append((student, folder))

@@ -36,14 +36,20 @@ def open_gradebook(root: Path, db_url: str | None = None):
         gb.close()
 
 
-def release_checksums(gb: Gradebook, assignment: str, notebooks: list[str]) -> dict[str, dict[str, str]]:
-    """Checksums of the released written-answer cells, to tell an untouched answer from a response."""
+def find_released(gb: Gradebook, assignment: str):
+    """The gradebook's record of `assignment`; NotReleasedError (not nbgrader's MissingEntry, which
+    the command line would show as a traceback) when the gradebook does not know it."""
     try:
-        record = gb.find_assignment(assignment)
+        return gb.find_assignment(assignment)
     except MissingEntry:
         raise NotReleasedError(
             f"assignment {assignment!r} is not in the gradebook: run `course release {assignment}` first"
         ) from None
+
+
+def release_checksums(gb: Gradebook, assignment: str, notebooks: list[str]) -> dict[str, dict[str, str]]:
+    """Checksums of the released written-answer cells, to tell an untouched answer from a response."""
+    record = find_released(gb, assignment)
     found = {nb.name + ".ipynb": {cell.name: cell.checksum for cell in nb.source_cells} for nb in record.notebooks}
     missing = set(notebooks) - set(found)
     if missing:
@@ -99,7 +105,7 @@ def write_result(gb: Gradebook, root: Path, assignment: str, folder: Path, resul
                 responded = bool(outcome and outcome.responded.get(grade.name))
                 grade.auto_score = None if responded else 0.0
             grade.needs_manual_grade = grade.manual_score is not None or grade.auto_score is None
-        for comment in submitted.comments:
-            if outcome and comment.name in outcome.responded and not outcome.responded[comment.name]:
-                comment.auto_comment = "No response."
+        for comment in submitted.comments:  # as nbgrader's autograde: set when untouched, cleared when answered
+            if outcome and comment.name in outcome.responded:
+                comment.auto_comment = None if outcome.responded[comment.name] else "No response."
     gb.db.commit()

@@ -52,7 +52,7 @@ def _assigned_literal(source: str) -> tuple[str, object] | None:
     """(name, value) when a cell is a single assignment of a literal, e.g. `answer = "B"`."""
     try:
         tree = ast.parse(source)
-    except SyntaxError:
+    except (SyntaxError, ValueError):  # ValueError: a null byte, on some Python versions
         return None
     assigns = [
         n for n in tree.body if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)
@@ -61,7 +61,7 @@ def _assigned_literal(source: str) -> tuple[str, object] | None:
         return None
     try:
         return assigns[0].targets[0].id, ast.literal_eval(assigns[0].value)
-    except ValueError:
+    except (ValueError, TypeError):  # TypeError: a literal Python cannot build, e.g. {[]: 1}
         return None
 
 

@@ -1,0 +1,151 @@
+"""course.autograder.sandbox, the parts that need no namespaces and no kernel: the options that
+travel to the sandbox, the launcher's arguments, and the resource limits, applied in a forked
+child (never in the test process). Namespaces, mounts and the uid switch are covered by the slow
+tests (tests/test_adversarial.py)."""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+
+import pytest
+
+from course.autograder.limits import Limits
+from course.autograder.sandbox import SandboxOptions, _limit, launcher_arguments, main
+from tests.unit_fixtures import child_output, in_child
+
+MB = 1024 * 1024
+SMALL = Limits(memory_mb=3000, max_file_mb=5, max_open_files=40, max_processes=77, submission_timeout=20)
+
+
+def options(**changes) -> SandboxOptions:
+    values = {
+        "workdir": "/scratch/1001",
+        "uid": 100_032,
+        "namespaces": False,
+        "hide": ("/home", "/tmp"),
+        "keep": ("/usr/lib/python3",),
+        "limits": SMALL,
+    }
+    return SandboxOptions(**(values | changes))
+
+
+def test_options_survive_their_trip_as_json():
+    """Tuples come back as tuples and the limits as Limits, so the sandbox sees what the grader set."""
+    sent = options(namespaces=True)
+    received = SandboxOptions.from_json(sent.to_json())
+    assert received == sent
+    assert isinstance(received.hide, tuple) and isinstance(received.limits, Limits)
+
+
+def test_options_without_paths_or_limits_get_the_defaults():
+    received = SandboxOptions.from_json(json.dumps({"workdir": "/w", "uid": 5, "namespaces": False}))
+    assert (received.hide, received.keep, received.limits) == ((), (), Limits())
+
+
+def test_launcher_arguments_carry_the_options():
+    arguments = launcher_arguments(options())
+    assert arguments[0] == "--options" and len(arguments) == 2
+    assert SandboxOptions.from_json(arguments[1]) == options()
+
+
+def test_the_launcher_needs_the_kernels_command_after_a_double_dash(capsys):
+    with pytest.raises(SystemExit) as raised:
+        main(["--options", options().to_json(), "python", "-m", "ipykernel_launcher"])
+    assert raised.value.code == 2 and "after --" in capsys.readouterr().err
+
+
+def test_the_launcher_refuses_namespaces(capsys):
+    with pytest.raises(SystemExit) as raised:
+        main(["--options", options(namespaces=True).to_json(), "--", "true"])
+    assert raised.value.code == 2 and "cannot build namespaces" in capsys.readouterr().err
+
+
+def test_the_launcher_needs_options(capsys):
+    with pytest.raises(SystemExit) as raised:
+        main(["--", "true"])
+    assert raised.value.code == 2 and "--options" in capsys.readouterr().err
+
+
+REPORT = (
+    "import json, os, resource as r\n"
+    "print(json.dumps({'cwd': os.getcwd(), 'leader': os.getsid(0) == os.getpid(),"
+    " 'limits': {n: r.getrlimit(getattr(r, n))[0] for n in"
+    " ('RLIMIT_AS', 'RLIMIT_FSIZE', 'RLIMIT_NOFILE', 'RLIMIT_CORE', 'RLIMIT_CPU', 'RLIMIT_NPROC')}}))\n"
+)
+
+
+def test_the_launcher_runs_the_kernel_in_its_folder_with_limits_in_a_session_of_its_own(tmp_path):
+    """`python -m course.autograder.sandbox` ends in exec; here it execs a small Python that
+    reports where it runs and under which limits."""
+    before = resource.getrlimit(resource.RLIMIT_NPROC)[0]
+    chosen = options(workdir=str(tmp_path))
+    out, code = child_output(lambda: main(["--options", chosen.to_json(), "--", sys.executable, "-S", "-c", REPORT]))
+    assert code == 0, out
+    seen = json.loads(out.splitlines()[-1])
+    assert seen["cwd"] == str(tmp_path) and seen["leader"]
+    assert seen["limits"] == {
+        "RLIMIT_AS": SMALL.memory_mb * MB,
+        "RLIMIT_FSIZE": SMALL.max_file_mb * MB,
+        "RLIMIT_NOFILE": SMALL.max_open_files,
+        "RLIMIT_CORE": 0,
+        "RLIMIT_CPU": SMALL.cpu_seconds,
+        "RLIMIT_NPROC": before,  # the grader's own uid: its process limit is never touched
+    }
+
+
+def getrlimits() -> dict[str, int]:
+    names = ("RLIMIT_AS", "RLIMIT_FSIZE", "RLIMIT_NOFILE", "RLIMIT_CORE", "RLIMIT_CPU", "RLIMIT_NPROC")
+    return {n: list(resource.getrlimit(getattr(resource, n))) for n in names}
+
+
+def test_limit_sets_soft_and_hard_limits_and_spares_the_process_limit_of_a_shared_uid():
+    before = resource.getrlimit(resource.RLIMIT_NPROC)
+
+    def body():
+        _limit(options(), own_uid=False)
+        return getrlimits()
+
+    seen = in_child(body)
+    assert seen["RLIMIT_AS"] == [SMALL.memory_mb * MB] * 2
+    assert seen["RLIMIT_FSIZE"] == [SMALL.max_file_mb * MB] * 2
+    assert seen["RLIMIT_NOFILE"] == [SMALL.max_open_files] * 2
+    assert seen["RLIMIT_CORE"] == [0, 0]
+    assert seen["RLIMIT_CPU"] == [SMALL.cpu_seconds] * 2
+    assert seen["RLIMIT_NPROC"] == list(before)
+
+
+def test_limit_sets_the_process_limit_for_a_uid_of_its_own():
+    def body():
+        _limit(options(), own_uid=True)
+        return getrlimits()
+
+    assert in_child(body)["RLIMIT_NPROC"] == [SMALL.max_processes] * 2
+
+
+def test_without_namespaces_a_limit_the_system_refuses_is_skipped_and_the_rest_applied():
+    """No file-descriptor limit can exceed fs.nr_open, not even root's: setrlimit refuses it."""
+    refused = options(limits=Limits(max_open_files=2**31 - 1, submission_timeout=20))
+    before = resource.getrlimit(resource.RLIMIT_NOFILE)
+
+    def body():
+        _limit(refused, own_uid=False)
+        return getrlimits()
+
+    seen = in_child(body)
+    assert seen["RLIMIT_NOFILE"] == list(before)
+    assert seen["RLIMIT_CPU"] == [refused.limits.cpu_seconds] * 2  # set after the refused one
+
+
+def test_with_namespaces_a_refused_limit_stops_the_kernel():
+    refused = options(namespaces=True, limits=Limits(max_open_files=2**31 - 1))
+
+    def body():
+        try:
+            _limit(refused, own_uid=False)
+        except (ValueError, OSError) as exc:
+            return type(exc).__name__
+        return "no error"
+
+    assert in_child(body) in ("ValueError", "OSError")

@@ -1,0 +1,243 @@
+"""course.pipeline.collect: LMS downloads and plain folders into submitted/<id>/<assignment>/,
+with unsafe entries skipped and reported and nothing written outside submitted/."""
+
+from __future__ import annotations
+
+import stat
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from course.errors import UsageError
+from course.pipeline import collect as collect_module
+from course.pipeline.collect import collect
+
+A = "00-orientation"
+NB = f"{A}.ipynb"
+
+
+def make_zip(path: Path, entries: dict[str, str]) -> Path:
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, text in entries.items():
+            zf.writestr(name, text)
+    return path
+
+
+def submitted(root: Path) -> dict[str, str]:
+    """Every file under submitted/, relative path -> text (timestamps left out)."""
+    base = root / "submitted"
+    return {
+        str(p.relative_to(base)): p.read_text()
+        for p in sorted(base.rglob("*"))
+        if p.is_file() and p.name != "timestamp.txt"
+    }
+
+
+def everything(folder: Path) -> set[str]:
+    return {str(p.relative_to(folder)) for p in folder.rglob("*")}
+
+
+def test_a_canvas_download(tmp_path):
+    download = make_zip(
+        tmp_path / "canvas.zip",
+        {
+            f"doejane_1001_5001_{NB}": "jane",
+            f"roeeric_LATE_1002_5002_{A}-1.ipynb": "eric, late, renamed by Canvas",
+        },
+    )
+    report = collect(A, download, tmp_path / "course", [NB])
+    assert report.collected == {"1001": [NB], "1002": [NB]} and report.skipped == []
+    assert submitted(tmp_path / "course") == {
+        f"1001/{A}/{NB}": "jane",
+        f"1002/{A}/{NB}": "eric, late, renamed by Canvas",
+    }
+    stamp = (tmp_path / "course" / "submitted" / "1001" / A / "timestamp.txt").read_text()
+    assert stamp.endswith(" UTC") and stamp[:4].isdigit()
+
+
+def test_the_latest_canvas_submission_wins(tmp_path):
+    download = make_zip(
+        tmp_path / "canvas.zip",
+        {
+            f"doejane_1001_900_{NB}": "second attempt",  # 900 > 99 as a number, not as text
+            f"doejane_1001_99_{NB}": "first attempt",
+            f"doejane_1001_50_{A}-1.ipynb": "an even older one",
+        },
+    )
+    collect(A, download, tmp_path / "course", [NB])
+    assert submitted(tmp_path / "course") == {f"1001/{A}/{NB}": "second attempt"}
+
+
+@pytest.mark.parametrize("name", ["../../escape.ipynb", "/tmp/absolute.ipynb", "x/../../escape.ipynb"])
+def test_unsafe_paths_in_a_zip_are_skipped_and_reported(tmp_path, name):
+    download = make_zip(tmp_path / "canvas.zip", {name: "evil", f"doejane_1001_5001_{NB}": "jane"})
+    course = tmp_path / "deep" / "course"
+    report = collect(A, download, course, [NB])
+    assert report.collected == {"1001": [NB]}
+    assert any(line.startswith(f"{name}: unsafe path") for line in report.skipped)
+    assert everything(tmp_path) == {
+        "canvas.zip",
+        "deep",
+        "deep/course",
+        "deep/course/submitted",
+        "deep/course/submitted/1001",
+        f"deep/course/submitted/1001/{A}",
+        f"deep/course/submitted/1001/{A}/{NB}",
+        f"deep/course/submitted/1001/{A}/timestamp.txt",
+    }
+
+
+def test_a_link_in_a_zip_is_skipped(tmp_path):
+    download = tmp_path / "canvas.zip"
+    with zipfile.ZipFile(download, "w") as zf:
+        link = zipfile.ZipInfo(f"doejane_1001_5001_{NB}")
+        link.external_attr = (stat.S_IFLNK | 0o777) << 16
+        zf.writestr(link, "/etc/passwd")
+    report = collect(A, download, tmp_path / "course", [NB])
+    assert report.collected == {} and report.skipped == [f"doejane_1001_5001_{NB}: unsafe path or link in the archive"]
+
+
+def test_oversized_entries_are_skipped(tmp_path, monkeypatch):
+    monkeypatch.setattr(collect_module, "MAX_FILE_BYTES", 10)
+    download = make_zip(tmp_path / "canvas.zip", {f"doejane_1001_5001_{NB}": "x" * 11, f"roeeric_1002_5002_{NB}": "ok"})
+    report = collect(A, download, tmp_path / "course", [NB])
+    assert list(report.collected) == ["1002"]
+    assert report.skipped == [f"doejane_1001_5001_{NB}: too large"]
+
+
+def test_entries_beyond_the_total_size_are_skipped(tmp_path, monkeypatch):
+    monkeypatch.setattr(collect_module, "MAX_TOTAL_BYTES", 15)
+    download = make_zip(
+        tmp_path / "canvas.zip", {f"aaa_1001_1_{NB}": "x" * 10, f"bbb_1002_2_{NB}": "y" * 10, f"ccc_1003_3_{NB}": "z"}
+    )
+    report = collect(A, download, tmp_path / "course", [NB])
+    assert sorted(report.collected) == ["1001", "1003"]
+    assert report.skipped == [f"bbb_1002_2_{NB}: too large"]
+
+
+def test_a_moodle_folder(tmp_path):
+    download = tmp_path / "moodle"
+    (download / "Jane Doe_77_assignsubmission_file_").mkdir(parents=True)
+    (download / "Jane Doe_77_assignsubmission_file_" / "my work.ipynb").write_text("jane")
+    (download / "Eric Roe_78_assignsubmission_file").mkdir()
+    (download / "Eric Roe_78_assignsubmission_file" / "whatever.ipynb").write_text("eric")
+    report = collect(A, download, tmp_path / "course", [NB])
+    assert report.collected == {"77": [NB], "78": [NB]}
+    assert submitted(tmp_path / "course") == {f"77/{A}/{NB}": "jane", f"78/{A}/{NB}": "eric"}
+
+
+def test_a_moodle_zip(tmp_path):
+    download = make_zip(tmp_path / "moodle.zip", {"Jane Doe_77_assignsubmission_file_/any.ipynb": "jane"})
+    collect(A, download, tmp_path / "course", [NB])
+    assert submitted(tmp_path / "course") == {f"77/{A}/{NB}": "jane"}
+
+
+def test_a_plain_folder_per_student(tmp_path):
+    download = tmp_path / "plain"
+    for student in ("alice", "bob"):
+        (download / student).mkdir(parents=True)
+        (download / student / NB).write_text(student)
+    (download / "stray.ipynb").write_text("not in a student's folder")
+    (download / "alice" / ".ipynb_checkpoints").mkdir()
+    (download / "alice" / ".ipynb_checkpoints" / f"{A}-checkpoint.ipynb").write_text("autosave")
+    (download / "bob" / f"._{NB}").write_text("macOS resource fork")
+    report = collect(A, download, tmp_path / "course", [NB])
+    assert report.collected == {"alice": [NB], "bob": [NB]} and report.skipped == []
+    assert submitted(tmp_path / "course") == {f"alice/{A}/{NB}": "alice", f"bob/{A}/{NB}": "bob"}
+
+
+@pytest.mark.parametrize("student", [".hidden", "jane doe", "x" * 101, "-rf"])
+def test_unusable_student_ids_are_skipped_with_the_reason(tmp_path, student):
+    download = tmp_path / "plain"
+    (download / student).mkdir(parents=True)
+    (download / student / NB).write_text("x")
+    (download / "ok").mkdir()
+    (download / "ok" / NB).write_text("fine")
+    report = collect(A, download, tmp_path / "course", [NB])
+    assert list(report.collected) == ["ok"]
+    assert report.skipped == [f"{student!r}: not a usable student id"]
+
+
+def test_symlinks_are_ignored(tmp_path):
+    secret = tmp_path / "secret.ipynb"
+    secret.write_text("the instructor's solutions")
+    download = tmp_path / "plain"
+    (download / "alice").mkdir(parents=True)
+    (download / "alice" / NB).symlink_to(secret)
+    (download / "bob").mkdir()
+    (download / "bob" / NB).write_text("bob")
+    report = collect(A, download, tmp_path / "course", [NB])
+    assert list(report.collected) == ["bob"]
+    assert "the instructor's solutions" not in submitted(tmp_path / "course").values()
+
+
+def test_an_assignment_with_several_notebooks_is_matched_by_name(tmp_path):
+    expected = ["part-a.ipynb", "part-b.ipynb"]
+    download = make_zip(
+        tmp_path / "canvas.zip",
+        {
+            "doejane_1001_5001_part-a.ipynb": "jane a",
+            "doejane_1001_5001_part-b-1.ipynb": "jane b, resubmitted",
+            "doejane_1001_5001_notes.ipynb": "not part of the assignment",
+            "roeeric_1002_5002_part-b.ipynb": "eric b only",
+            "kimmin_1003_5003_homework.ipynb": "nothing that matches",
+        },
+    )
+    report = collect(A, download, tmp_path / "course", expected)
+    assert report.collected == {"1001": expected, "1002": ["part-b.ipynb"]}
+    assert report.skipped == [
+        "1003: no notebook matches ['part-a.ipynb', 'part-b.ipynb'] (['kimmin_1003_5003_homework.ipynb'])"
+    ]
+    assert submitted(tmp_path / "course") == {
+        f"1001/{A}/part-a.ipynb": "jane a",
+        f"1001/{A}/part-b.ipynb": "jane b, resubmitted",
+        f"1002/{A}/part-b.ipynb": "eric b only",
+    }
+
+
+def test_collecting_again_replaces_a_students_earlier_copy(tmp_path):
+    course = tmp_path / "course"
+    collect(
+        A,
+        make_zip(tmp_path / "one.zip", {f"doejane_1001_1_{NB}": "old", "doejane_1001_1_extra.ipynb": "x"}),
+        course,
+        [NB],
+    )
+    stale = course / "submitted" / "1001" / A / "leftover.txt"
+    stale.write_text("from the first collection")
+    collect(A, make_zip(tmp_path / "two.zip", {f"doejane_1001_2_{NB}": "new"}), course, [NB])
+    assert submitted(course) == {f"1001/{A}/{NB}": "new"}
+
+
+def test_a_source_that_is_neither_a_folder_nor_a_zip(tmp_path):
+    (tmp_path / "grades.csv").write_text("a,b")
+    for source in (tmp_path / "grades.csv", tmp_path / "missing"):
+        with pytest.raises(UsageError, match="neither a folder nor a zip file"):
+            collect(A, source, tmp_path / "course", [NB])
+
+
+@pytest.mark.parametrize(
+    "name", ["04-ukraine-1991-96.ipynb", "04-ukraine-1991-96-1.ipynb"], ids=["as released", "canvas resubmission"]
+)
+def test_a_notebook_whose_name_ends_in_digits_is_matched_by_name(tmp_path, name):
+    """Module 04's notebook ends in "-96", which looks like the "-1" Canvas adds to a resubmission.
+    The student handed in a scratch notebook as well, so only the name can tell which is which."""
+    assignment, expected = "04-ukraine-1991-96", "04-ukraine-1991-96.ipynb"
+    download = make_zip(
+        tmp_path / "canvas.zip", {f"doejane_1001_5001_{name}": "the work", "doejane_1001_5001_scratch.ipynb": "notes"}
+    )
+    report = collect(assignment, download, tmp_path / "course", [expected])
+    assert report.collected == {"1001": [expected]} and report.skipped == []
+    assert submitted(tmp_path / "course") == {f"1001/{assignment}/{expected}": "the work"}
+
+
+def test_numbered_notebooks_of_one_assignment_are_told_apart(tmp_path):
+    expected = ["part-1.ipynb", "part-2.ipynb"]
+    download = tmp_path / "plain"
+    (download / "alice").mkdir(parents=True)
+    (download / "alice" / "part-1.ipynb").write_text("one")
+    (download / "alice" / "part-2.ipynb").write_text("two")
+    report = collect(A, download, tmp_path / "course", expected)
+    assert report.collected == {"alice": expected}
+    assert submitted(tmp_path / "course") == {f"alice/{A}/part-1.ipynb": "one", f"alice/{A}/part-2.ipynb": "two"}

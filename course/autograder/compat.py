@@ -1,7 +1,7 @@
 """Every private part of jupyter_client and nbclient the grader relies on, in one place.
 
 The grader tunes kernel start and shutdown (course.autograder.kernel) below what the public APIs
-reach. Each hook below is checked by a fast test (tests/test_compat.py), so a release that renames
+reach. Each hook below is checked by a fast test (tests/test_unit_autograder_compat.py), so a release that renames
 one fails the test suite instead of a grading batch; and each has a fallback, so grading still
 works without it, only slower (stated with each hook). Nothing else in the course touches a
 private name of these libraries.

@@ -1,6 +1,7 @@
 """Modules 04-07 beyond the rules tests/test_course_content.py holds every module to: quotations of
-other sources recorded verbatim in data rows; the facts the narrative states; cited cycles; recaps
-that do not state a quiz's right option; module 06's table of defaults.
+other sources recorded verbatim in data rows; cited cycles; recaps that do not state a quiz's right
+option; module 06's table of defaults. (The figures and dates their narrative states are checked with
+every other module's, in tests/narrative_facts.py.)
 
 Runs without a kernel: the answers for the recap check come from executing the setup and solution
 cells in-process (widgets are not called).
@@ -13,7 +14,6 @@ import re
 from functools import cache
 
 import nbformat
-import pandas as pd
 import pytest
 
 from course import data
@@ -37,10 +37,6 @@ def _meta(cell) -> dict:
 
 def _cell(assignment: str, grade_id: str):
     return next(c for c in _notebook(assignment).cells if _meta(c).get("grade_id") == grade_id)
-
-
-def _markdown(assignment: str) -> str:
-    return "\n".join(c.source for c in _notebook(assignment).cells if c.cell_type == "markdown")
 
 
 # --- the exercise rules ---------------------------------------------------------------------------
@@ -87,182 +83,6 @@ def test_quotations_are_verbatim_and_attributed_to_the_right_source(assignment):
             continue
         assert quotation in _recorded_text(), f"{assignment}: {quotation!r} is neither a coded claim nor in a data row"
         assert "(Liang" not in after, f"{assignment}: {quotation!r} is not the article's wording"
-
-
-# --- facts the narrative states -------------------------------------------------------------------
-
-
-def _date(event_id: str) -> pd.Timestamp:
-    return data.load_events().set_index("event_id").loc[event_id, "date"]
-
-
-def _cycle_days(cycle_id: str) -> int:
-    row = data.load_cycles().set_index("cycle_id").loc[cycle_id]
-    return (_date(row["end_event_id"]) - _date(row["start_event_id"])).days
-
-
-def _notes(observation_id: str) -> str:
-    return str(data.load_arsenal().set_index("observation_id").loc[observation_id, "notes"])
-
-
-def _month(event_id: str) -> str:
-    return f"{_date(event_id):%B %Y}"
-
-
-FACTS = [
-    ("04-ukraine-1991-96", "By 1 June 1996 the last warheads", lambda: _date("UKR-24") == pd.Timestamp("1996-06-01")),
-    ("04-ukraine-1991-96", "destroyed in October 2001", lambda: _month("UKR-27") == "October 2001"),
-    (
-        "04-ukraine-1991-96",
-        "1,240 strategic warheads",
-        lambda: "1,240" in data.load_arsenal().set_index("observation_id").loc["A-01", "notes"],
-    ),
-    (
-        "04-ukraine-1991-96",
-        "set 1 July 1992 as the deadline",
-        lambda: "1 July 1992" in data.load_agreements().set_index("agreement_id").loc["alma-ata", "key_terms"],
-    ),
-    (
-        "04-ukraine-1991-96",
-        "all had gone on 7 May 1992 (`UKR-08`)",
-        lambda: _date("UKR-08") == pd.Timestamp("1992-05-07"),
-    ),
-    (
-        "04-ukraine-1991-96",
-        "NPT accession on 5 December 1994",
-        lambda: (
-            data.load_agreements().set_index("agreement_id").loc["ukraine-npt-accession", "date"]
-            == pd.Timestamp("1994-12-05")
-        ),
-    ),
-    (
-        "04-ukraine-1991-96",
-        "to Russia in 1999-2000",
-        lambda: (
-            _date("UKR-33").year == 2000
-            and "late 1999" in data.load_events().set_index("event_id").loc["UKR-33", "notes"]
-        ),
-    ),
-    ("04-ukraine-1991-96", "In November 1993 the Rada ratified START I", lambda: _month("UKR-16") == "November 1993"),
-    (
-        "04-ukraine-1991-96",
-        "**six** for the SS-19 and **ten** for the SS-24",
-        lambda: _notes("A-10").startswith("Six warheads each") and _notes("A-14").startswith("Ten warheads each"),
-    ),
-    (
-        "04-ukraine-1991-96",
-        "Trilateral Statement was signed on 14 January 1994",
-        lambda: _date("UKR-18") == pd.Timestamp("1994-01-14"),
-    ),
-    (
-        "04-ukraine-1991-96",
-        "the `budapest-memorandum` row lists all six paragraphs",
-        lambda: (
-            data.load_agreements()
-            .set_index("agreement_id")
-            .loc["budapest-memorandum", "key_terms"]
-            .startswith("Six paragraphs")
-        ),
-    ),
-    (
-        "07-hindsight",
-        "## Missile launches, 2012-2023",
-        lambda: (data.load_missile_counts()["year"].min(), data.load_missile_counts()["year"].max()) == (2012, 2023),
-    ),
-    (
-        "05-comparing-the-cases",
-        "registered it with the UN in",
-        lambda: (
-            "registered with the UN in 2014"
-            in data.load_agreements().set_index("agreement_id").loc["budapest-memorandum", "legal_form"]
-        ),
-    ),
-    (
-        "05-comparing-the-cases",
-        "Belarus and\nKazakhstan also signed the Lisbon Protocol (`UKR-09`)",
-        lambda: (
-            {"BLR", "KAZ"}
-            <= set(data.load_agreements().set_index("agreement_id").loc["lisbon-protocol", "parties"].split(";"))
-        ),
-    ),
-    ("06-the-cycle", "`cycles` lists six", lambda: len(data.load_cycles()) == 6),
-    (
-        "06-the-cycle",
-        "as\n   coded (five cycles)",
-        lambda: (
-            sum(
-                "USA" in p
-                for p in data.load_agreements()
-                .set_index("agreement_id")
-                .loc[data.load_cycles()["agreement_id"], "parties"]
-            )
-            == 5
-        ),
-    ),
-    (
-        "05-comparing-the-cases",
-        "tested it six times, the last in September 2017 (CTX-05)",
-        lambda: (data.load_nk_tests()["kind"] == "nuclear").sum() == 6 and _month("CTX-05") == "September 2017",
-    ),
-    (
-        "06-the-cycle",
-        "a whole capability in about 25 months, close to the time Ukraine's strategic warheads took",
-        lambda: (
-            round(1 / CycleParameters().step_size) == 25
-            and abs((_date("UKR-24") - _date("UKR-29")).days / 30.4375 - 25) <= 25 * 0.1
-        ),
-    ),
-    ("06-the-cycle", "about two setbacks a year", lambda: round(12 * CycleParameters().spoiler_chance) == 2),
-    ("06-the-cycle", "| `rounds` | 36 | three years", lambda: CycleParameters().rounds == 36),
-    ("06-the-cycle", "`rounds=120` (ten\n  years", lambda: True),
-    ("06-the-cycle", "divided by 30.4375, the average length of a month", lambda: 365.25 / 12 == 30.4375),
-    (
-        "06-the-cycle",
-        "`CYC-2007` begins four months later",
-        lambda: round((_date("CTX-17") - _date("CTX-15")).days / 30.4375) == 4,
-    ),
-    (
-        "06-the-cycle",
-        "lasted from weeks (the Leap Day understanding, CYC-2012) to eight years (the Agreed\nFramework, CYC-1994)",
-        lambda: _cycle_days("CYC-2012") < 60 and round(_cycle_days("CYC-1994") / 365.25) == 8,
-    ),
-    (
-        "07-hindsight",
-        "between 14 June and early July",
-        lambda: (
-            "between 14 June and about 6 July 2018" in data.load_events().set_index("event_id").loc["ART-01", "notes"]
-        ),
-    ),
-    ("07-hindsight", "in Pyongyang in September 2018", lambda: _month("KOR-31") == "September 2018"),
-    ("07-hindsight", "in Hanoi in February 2019", lambda: _month("KOR-32") == "February 2019"),
-    ("07-hindsight", "at the DMZ in June 2019", lambda: _month("KOR-33") == "June 2019"),
-    ("07-hindsight", "broke down in October\n2019", lambda: _month("KOR-42") == "October 2019"),
-    ("07-hindsight", "liaison office in June 2020", lambda: _month("KOR-34") == "June 2020"),
-    (
-        "07-hindsight",
-        "repudiation\nof the military agreement in 2023-24",
-        lambda: {_date(e).year for e in ("KOR-44", "KOR-45", "KOR-48")} == {2023, 2024},
-    ),
-    (
-        "07-hindsight",
-        "at the turn of 2024",
-        lambda: _month("KOR-46") == "December 2023" and _month("KOR-47") == "January 2024",
-    ),
-    ("07-hindsight", "On 16 June 2020 North Korea blew up", lambda: _date("KOR-34") == pd.Timestamp("2020-06-16")),
-    (
-        "07-hindsight",
-        "dated **after 6 July 2018** (the latest the article can have been",
-        lambda: "6 July" in data.load_events().set_index("event_id").loc["ART-01", "notes"],
-    ),
-    ("07-hindsight", "`KOR-47` (January 2024)", lambda: _month("KOR-47") == "January 2024"),
-]
-
-
-@pytest.mark.parametrize("assignment, text, holds", FACTS, ids=[f"{a[:2]}: {t[:40]}" for a, t, _ in FACTS])
-def test_stated_facts_match_the_data(assignment, text, holds):
-    everything = "\n".join(c.source for c in _notebook(assignment).cells)
-    assert text in everything, f"{assignment} no longer says {text!r}: update FACTS"
-    assert holds(), f"{assignment} says {text!r}, which the data no longer support"
 
 
 @pytest.mark.parametrize("assignment", MODULES)

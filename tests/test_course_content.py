@@ -8,7 +8,7 @@ Issue 13 added checks on what the exercises test and on what the narrative says:
 - no text after an exercise, and no visible test, states the exercise's answer, and every near miss
   of a hidden test can fire (both read from the solutions and hidden tests, run in this process by
   tests/notebook_run.py);
-- counts and dates in the narrative agree with data/.
+- counts and dates in the narrative agree with data/ (the checks are in tests/narrative_facts.py).
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ import itertools
 import re
 import subprocess
 import sys
-from functools import cache
 
 import nbformat
 import numpy as np
@@ -28,7 +27,9 @@ import pytest
 
 from course import data
 from course.paths import assignments, course_root
+from tests.article import ARTICLE_NAME, article_body, plain_text
 from tests.exercise_kinds import CODING, HISTORY, JOINS, KINDS, MECHANICS, SOURCE
+from tests.narrative_facts import NARRATIVE_FACTS, NOT_DATA
 from tests.notebook_run import assigned_names, run_notebook, solution_region
 
 ROOT = course_root()
@@ -223,7 +224,6 @@ def test_one_item_questions_the_coding(assignment):
 
 # --- quotations of the article -------------------------------------------------------------------
 
-ARTICLE_NAME = "eaf-2018-inter-korean-cooperation.txt"
 # Page furniture, not the author's words: the article's title and the site's slogan may be quoted.
 FURNITURE = (
     "Inter-Korean cooperation key for progress on the Peninsula",
@@ -233,27 +233,6 @@ QUOTED = re.compile(r'"((?:[^"\n]|\n(?!\n))+?)"|“([^”]+?)”')  # within one
 ATTRIBUTION = re.compile(r"\b(article|author|Liang)\b", re.I)
 
 
-def _plain_text(text: str) -> str:
-    """Typography-neutral text: curly quotes and apostrophes made straight, spaces collapsed."""
-    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
-    return re.sub(r"\s+", " ", text.replace("\xa0", " ")).strip()
-
-
-@cache
-def _article_body() -> str | None:
-    """The article's text from its summary to its last paragraph, if a copy is at hand (it is
-    copyrighted, so the repository holds none: the course's parent folders are searched)."""
-    for folder in [ROOT, *ROOT.parents]:
-        path = folder / "shared" / "article" / ARTICLE_NAME
-        if path.is_file():
-            lines = path.read_text(encoding="utf-8").splitlines()
-            start = lines.index("In Brief") + 1
-            end = next(i for i, line in enumerate(lines) if line.startswith("Liang Tuang Nah is a"))
-            kept = [line for line in lines[start:end] if line.strip() not in ("Share", "") and "•" not in line]
-            return _plain_text("\n".join(kept))
-    return None
-
-
 def _quotations_attributed_to_the_article(text: str, body: str | None, quotes: list[str]):
     """(quotation, why it counts as the article's) for every double-quoted span in `text` that is
     followed by "(Liang", introduced in its sentence as the article's or author's words, or made of
@@ -261,7 +240,7 @@ def _quotations_attributed_to_the_article(text: str, body: str | None, quotes: l
     text = re.sub(r"```.*?```|`[^`\n]*`", " ", text, flags=re.S)
     known = [body] if body else quotes
     for match in QUOTED.finditer(text):
-        span = _plain_text(match.group(1) or match.group(2))
+        span = plain_text(match.group(1) or match.group(2))
         if span in FURNITURE:
             continue
         after = text[match.end() : match.end() + 8]
@@ -302,10 +281,10 @@ def _closest_wording(span: str, body: str) -> float:
 
 
 def test_the_coded_quotations_are_verbatim_in_the_article():
-    body = _article_body()
+    body = article_body()
     if body is None:
         pytest.skip(f"the article ({ARTICLE_NAME}) is not in a shared/article folder above the course: not checked")
-    wrong = [q for q in data.load_claims()["quote"].astype(str) if _plain_text(q) not in body]
+    wrong = [q for q in data.load_claims()["quote"].astype(str) if plain_text(q) not in body]
     assert not wrong, f"claims.csv quotes that are not verbatim in the article: {wrong}"
 
 
@@ -313,8 +292,8 @@ def test_the_coded_quotations_are_verbatim_in_the_article():
 def test_quotations_of_the_article_are_verbatim_and_coded(assignment):
     """A quotation attributed to the article is verbatim (each part around an ellipsis) and is a
     quotation the claims table codes; a paraphrase is never in quotation marks."""
-    body = _article_body()
-    quotes = [_plain_text(q) for q in data.load_claims()["quote"].astype(str)]
+    body = article_body()
+    quotes = [plain_text(q) for q in data.load_claims()["quote"].astype(str)]
     text = "\n\n".join(c.source for c in _notebook(assignment).cells if c.cell_type == "markdown")
     problems = []
     for span, why in _quotations_attributed_to_the_article(text, body, quotes):
@@ -539,84 +518,31 @@ DATA_NOUNS = (
     "events?|claims?|contacts?|sources?|days?|weeks?|months?|years?|hours?|summits?|paragraphs?|times|meetings?|"
     "visits?|resolutions?|words|statements?|agreements?|tests?|launches|warheads|missiles|bombers|officials"
 )
-COUNT = re.compile(rf"\b(\d[\d,.]*|{NUMBER_WORDS})\s+(?:[A-Za-z-]+\s+)?({DATA_NOUNS})\b", re.I)
+# A number after a letter and a hyphen is part of a name ("SS-24 missiles", "KOR-15 events"), not a count.
+COUNT = re.compile(rf"(?<![A-Za-z]-)\b(\d[\d,.]*|{NUMBER_WORDS})\s+(?:[A-Za-z-]+\s+)?({DATA_NOUNS})\b", re.I)
 
 
-def _event_date(event_id: str) -> pd.Timestamp:
-    return data.load_events().set_index("event_id").loc[event_id, "date"]
-
-
-def _share_of_flawed_factual_claims() -> float:
-    claims = data.load_claims()
-    factual = claims[claims["claim_type"].astype(str) == "factual"]
-    return float(factual["verdict"].astype(str).isin(["imprecise", "misleading", "unverified"]).mean())
-
-
-def _inter_korean_summits_before_singapore() -> int:
-    m = data.load_meetings()
-    pair = {frozenset(p) for p in zip(m["side_a"].astype(str), m["side_b"].astype(str), strict=True)}
-    assert frozenset({"ROK", "DPRK"}) in pair
-    kept = m[(m["channel"].astype(str) == "summit") & (m["status"].astype(str) == "held") & (m["date"] < "2018-06-12")]
-    return int(sum({str(a), str(b)} == {"ROK", "DPRK"} for a, b in zip(kept["side_a"], kept["side_b"], strict=True)))
-
-
-def _kim_xi_meetings_2018() -> int:
-    m = data.load_meetings()
-    sides = [{str(a), str(b)} for a, b in zip(m["side_a"], m["side_b"], strict=True)]
-    return int(sum(s == {"CHN", "DPRK"} and d.year == 2018 for s, d in zip(sides, m["date"], strict=True)))
-
-
-def _article_words() -> int | None:
-    body = _article_body()
-    return None if body is None else len(body.split())
-
-
-# What the narrative of each module states about the data, and the computation that must agree.
-# A check returns True or False, or None when what it needs (the article) is not at hand.
-NARRATIVE_FACTS = {
-    "00-orientation": {},
-    "01-reading-the-argument": {
-        "eleven paragraphs": lambda: int(data.load_claims()["paragraph"].max()) - 1 == 11,  # 1 is the summary
-        "about 800 words": lambda: None if _article_words() is None else 750 <= _article_words() <= 850,
-        "Just over half of the article's factual claims": lambda: 0.5 < _share_of_flawed_factual_claims() <= 0.6,
-    },
-    "02-spring-2018": {
-        "162 days": lambda: (_event_date("KOR-25") - _event_date("KOR-01")).days == 162,
-        "two Korean\nsummits were prepared": lambda: _inter_korean_summits_before_singapore() == 2,
-        "two days\nafter Trump called off": lambda: (_event_date("KOR-20") - _event_date("KOR-17")).days == 2,
-        "Four events of the timeline have": lambda: int(data.load_events()["title"].str.contains("Libya").sum()) == 4,
-        "the four Libya events": lambda: int(data.load_events()["title"].str.contains("Libya").sum()) == 4,
-        "13 hours behind KST": lambda: (
-            "13 hours behind KST" in data.load_events().set_index("event_id").loc["KOR-17", "notes"]
-        ),
-        "Two summits, two speeds": lambda: _inter_korean_summits_before_singapore() == 2,
-    },
-    "03-crisis-management": {
-        "Kim met Xi three times in 2018": lambda: _kim_xi_meetings_2018() == 3,
-    },
-}
-# Counts in the text that are about the exercises themselves, not about the data.
-NOT_DATA = {
-    "00-orientation": [],
-    "01-reading-the-argument": [],
-    "02-spring-2018": [
-        "where two events share a date",
-        "Where two events share a date",
-        "Five events of the May crisis",
-        "the five events of Exercise 5",
-        "three relevant events",
-        "within 24 hours of what",  # the article's figure, checked by claim C03
-    ],
-    "03-crisis-management": ["at least two contacts"],
-}
-
-
-def _narrative(assignment: str) -> str:
-    """The student's markdown, without code spans and quotations (checked elsewhere)."""
-    text = "\n\n".join(
-        c.source for c in _notebook(assignment).cells if c.cell_type == "markdown" and not _meta(c).get("solution")
-    )
+def _without_code_and_quotations(text: str) -> str:
     return QUOTED.sub(" ", re.sub(r"`[^`\n]*`", " ", text))
+
+
+def _narrative(assignment: str, leaving_out=()) -> str:
+    """The student's markdown, without code spans and quotations (checked elsewhere), and without the
+    phrases `leaving_out` (checked by NARRATIVE_FACTS or declared in NOT_DATA)."""
+    text = _without_code_and_quotations(
+        "\n\n".join(
+            c.source for c in _notebook(assignment).cells if c.cell_type == "markdown" and not _meta(c).get("solution")
+        )
+    )
+    for phrase in leaving_out:
+        text = text.replace(_without_code_and_quotations(phrase), " ")
+    return text
+
+
+def test_every_module_has_an_entry_in_the_narrative_facts():
+    assert set(NARRATIVE_FACTS) == set(NOT_DATA) == set(assignments()), (
+        "tests/narrative_facts.py must list every module"
+    )
 
 
 def _checked_module(assignment: str) -> dict:
@@ -640,9 +566,7 @@ def test_every_count_in_the_narrative_is_checked(assignment):
     """A count of data ("12 contacts", "three times") in the narrative is in NARRATIVE_FACTS, or is
     declared to be about the exercise itself (NOT_DATA)."""
     facts = _checked_module(assignment)
-    text = _narrative(assignment)
-    for phrase in [*facts, *NOT_DATA.get(assignment, [])]:
-        text = text.replace(phrase, " ")
+    text = _narrative(assignment, leaving_out=[*facts, *NOT_DATA[assignment]])
     unchecked = [
         m.group(0)
         for m in COUNT.finditer(text)
@@ -657,6 +581,7 @@ DEFAULT_YEAR = {
     "01-reading-the-argument": 2018,
     "02-spring-2018": 2018,
     "03-crisis-management": 2018,
+    "07-hindsight": 2018,  # the year of the article
 }
 
 
@@ -678,16 +603,21 @@ def _dates_in_the_data() -> tuple[set[pd.Timestamp], set[tuple[int, int]]]:
 @pytest.mark.parametrize("assignment", assignments())
 def test_dates_in_the_narrative_are_dates_of_the_record(assignment):
     """Every day (e.g. "24 May", "25-26 May 2018") the narrative names is the date of a row of data/,
-    and every month it names holds one; a date without a year is in the module's year."""
-    _checked_module(assignment)
+    and every month it names holds one; a date without a year is in the module's year (DEFAULT_YEAR),
+    and a module that spans many years gives the year with every date. A date in a phrase that
+    NARRATIVE_FACTS checks (a deadline written in a row's key terms) is checked there."""
+    facts = _checked_module(assignment)
     days, months = _dates_in_the_data()
     missing = []
-    for match in DATE.finditer(_narrative(assignment)):
+    for match in DATE.finditer(_narrative(assignment, leaving_out=facts)):
         first, last, month, year, month_only, month_year = match.groups()
         if month_only:
             number = pd.Timestamp(f"1 {month_only} 2000").month
             if (int(month_year), number) not in months:
                 missing.append(match.group(0))
+            continue
+        if not (year or assignment in DEFAULT_YEAR):
+            missing.append(f"{match.group(0)} (give the year)")
             continue
         year = int(year or DEFAULT_YEAR[assignment])
         for day in filter(None, (first, last)):

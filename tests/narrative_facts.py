@@ -55,6 +55,10 @@ def agreement(agreement_id: str) -> pd.Series:
     return data.load_agreements().set_index("agreement_id").loc[agreement_id]
 
 
+def source(source_id: str) -> pd.Series:
+    return data.load_sources().set_index("source_id").loc[source_id]
+
+
 def observation(observation_id: str) -> pd.Series:
     return data.load_arsenal().set_index("observation_id").loc[observation_id]
 
@@ -282,8 +286,10 @@ NARRATIVE_FACTS = {
         "the last missile silo was destroyed in October 2001": lambda: (
             event_month("UKR-27") == f"{_last_silo_destroyed():%B %Y}" == "October 2001"
         ),
-        "gave Ukraine 1,240 strategic warheads": lambda: (
-            _icbm_warheads() == 1240 and "1,240" in str(observation("A-01")["notes"])
+        "Some 1993 press reports gave Ukraine 1,240 strategic warheads": lambda: (
+            _icbm_warheads() == 1240
+            and "1,240 (chicagotribune-1993-10-26" in str(observation("A-01")["notes"])
+            and source("chicagotribune-1993-10-26")["published"].year == 1993
         ),
         "**six** for the SS-19 and **ten** for the SS-24": lambda: (
             (_warheads_per_missile("ss19_missiles"), _warheads_per_missile("ss24_missiles")) == (6, 10)

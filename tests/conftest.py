@@ -22,3 +22,15 @@ def make_course_copy(destination: Path, assignments: list[str]) -> Path:
     for assignment in assignments:
         shutil.copytree(course_root() / "notebooks" / assignment, destination / "notebooks" / assignment)
     return destination
+
+
+@pytest.fixture(scope="session")
+def empty_gradebook(tmp_path_factory) -> Path:
+    """A new, empty nbgrader gradebook to copy: nbgrader creates each new one with an `alembic` subprocess
+    (seconds), so tests that only need a gradebook copy this one."""
+    from course.pipeline.gradebook import open_gradebook
+
+    root = tmp_path_factory.mktemp("gradebook")
+    with open_gradebook(root):
+        pass
+    return root / "gradebook.db"

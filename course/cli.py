@@ -216,7 +216,7 @@ def _roster(args: argparse.Namespace) -> int:
     from course.pipeline.roster import import_roster, roster_path
 
     root = _root()
-    report = import_roster(root, Path(args.file).resolve(), args.db)
+    report = import_roster(root, Path(args.file).resolve(), args.db, args.id)
     for line in report.added:
         print(f"added    {line}")
     for line in report.updated:
@@ -405,6 +405,12 @@ def build_parser() -> argparse.ArgumentParser:
     roster = _with_db(verbs.add_parser("roster", help="import the class list from a Canvas or Moodle CSV"))
     roster.add_argument("action", choices=["import"])
     roster.add_argument("file", help="Canvas gradebook export, Moodle worksheet or gradebook export, or nbgrader CSV")
+    roster.add_argument(
+        "--id",
+        choices=["sis", "login", "email", "canvas"],
+        help="what new students' ids are made of (default: SIS user id, else login, else email, else Canvas "
+        "user id); on JupyterHub use the one that is the hub's user name, usually login",
+    )
     roster.set_defaults(run=_roster)
 
     deadline = _with_db(verbs.add_parser("deadline", help="set or list due dates (kept in the gradebook)"))

@@ -283,3 +283,19 @@ def test_plain_folders_keep_their_times_and_say_where_they_came_from(tmp_path, e
     assert report.submissions["bob"].time_source.startswith("the file's own time (file modification time")
     assert (course / "submitted" / "bob" / A / f"{A}.ipynb").is_file()
     assert any(r.entry == "bob/data.csv" and "not a notebook (.csv)" in r.detail for r in report.files)
+
+
+def test_a_hub_class_keeps_the_hub_user_names(tmp_path, generated, empty_gradebook):
+    """On JupyterHub the ids must be the hub's user names (nbgrader routes feedback by them): --id login."""
+    out, _ = generated
+    course = new_course(tmp_path / "course", empty_gradebook)
+    report = import_roster(course, out / "canvas" / "gradebook-export.csv", prefer="login")
+    assert report.id_sources == {"SIS login": 12}
+    assert load_roster(course).by_id("jmueller").sis_user_id == "S2025002"
+    # a plain folder named by another roster key is collected under the roster's id, and said so
+    download = tmp_path / "download"
+    (download / "S2025002").mkdir(parents=True)
+    (download / "S2025002" / f"{A}.ipynb").write_text(nbformat.writes(nbformat.v4.new_notebook()))
+    collected = collect(A, download, course, NOTEBOOKS)
+    assert list(collected.submissions) == ["jmueller"]
+    assert any("folder 'S2025002' collected as jmueller" in note for note in collected.notes)

@@ -305,6 +305,10 @@ def _resolve(key, candidates, roster: Roster, moodle_rows, report: CollectReport
     shown = candidates[0].lms_name
     if kind == "canvas":
         person = roster.by_lms_user_id(value) if roster else Person(id=value)
+        if person is None and roster and not any(p.lms_user_id for p in roster.people):
+            note = "the roster has no Canvas user ids: import Canvas's gradebook export (`course roster import`)"
+            if note not in report.notes:
+                report.notes.append(note)
         if person is None:
             why = f"no student on the roster has Canvas user id {value} (name in the file: {shown!r})"
             report.unknown.append(f"Canvas user {value} ({shown}): {len(entries)} file(s), not collected")
@@ -334,6 +338,8 @@ def _resolve(key, candidates, roster: Roster, moodle_rows, report: CollectReport
         person = (roster.find(value) if roster else None) or Person(id=value)
         if roster and not roster.find(value):
             report.unknown.append(f"{value}: collected, but not on the roster")
+        elif person.id != value:
+            report.notes.append(f"folder {value!r} collected as {person.id}, the roster's id for {person.name}")
     if person is None:
         for entry in entries:
             report.skip(entry, why)
@@ -598,6 +604,11 @@ def collect_exchange(assignment: str, root: Path, db_url: str | None = None) -> 
             person = roster.find(student) if roster else None
             if roster and person is None:
                 report.unknown.append(f"{student}: collected, but not on the roster")
+            elif person is not None and person.id != student:
+                report.unknown.append(
+                    f"{student}: collected under the hub's user name, which the roster knows as {person.id} "
+                    "(import the roster with `--id login` so the ids are the hub's user names)"
+                )
             files = {p.name: f"{student}/{assignment}/{p.name}" for p in sorted(folder.glob("*.ipynb"))}
             for entry in files.values():
                 report.files.append(FileRow(entry, student, "collected", "from the exchange"))

@@ -237,17 +237,26 @@ def read_people(path: Path) -> tuple[str, list[Person], list[str]]:
     return kind, people, skipped
 
 
-def new_id(person: Person) -> tuple[str, str]:
-    """A stable, folder-safe student id for someone new, and what it was taken from."""
+ID_CHOICES = {"sis": "SIS user id", "login": "SIS login", "email": "email", "canvas": "Canvas user id"}
+
+
+def new_id(person: Person, prefer: str | None = None) -> tuple[str, str]:
+    """A stable, folder-safe student id for someone new, and what it was taken from. `prefer`
+    ('sis', 'login', 'email' or 'canvas') puts one kind first: on JupyterHub the ids must be the
+    hub's user names, which are usually the SIS login."""
     local = person.email.split("@")[0] if "@" in person.email else ""
-    for source, value in (
+    candidates = [
         ("id", person.id),
         ("SIS user id", person.sis_user_id),
         ("SIS login", person.sis_login_id),
         ("email", person.email),
         ("email local part", local),
         ("Canvas user id", person.lms_user_id),
-    ):
+    ]
+    if prefer:
+        first = ID_CHOICES[prefer]
+        candidates.sort(key=lambda c: c[0] != first)
+    for source, value in candidates:
         if value and usable_student_id(value):
             return value, source
     return "", ""
@@ -265,8 +274,9 @@ class ImportReport:
     id_sources: dict[str, int] = field(default_factory=dict)
 
 
-def import_roster(root: Path, path: Path, db_url: str | None = None) -> ImportReport:
-    """Merge the people in `path` into roster.csv and the gradebook's students."""
+def import_roster(root: Path, path: Path, db_url: str | None = None, prefer: str | None = None) -> ImportReport:
+    """Merge the people in `path` into roster.csv and the gradebook's students (new students' ids
+    from the `prefer`red kind of key when they have one)."""
     from course.pipeline.gradebook import open_gradebook
 
     kind, incoming, skipped = read_people(path)
@@ -293,7 +303,7 @@ def import_roster(root: Path, path: Path, db_url: str | None = None) -> ImportRe
             report.updated.append(f"{mine.id}: {label} (matched by {key})")
             target = mine
         else:
-            student, source = new_id(person)
+            student, source = new_id(person, prefer)
             if not student:
                 report.skipped.append(
                     f"{label}: no usable student id (SIS id, login, email and LMS id are all missing or contain "

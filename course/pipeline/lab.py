@@ -41,6 +41,13 @@ def run_lab(root: Path, port: int | None = None, browser: str | None = None) -> 
     """Become the JupyterLab server (exec), so Ctrl-C and signals reach it directly."""
     command = lab_command(root, port, browser)
     print(f"JupyterLab for grading, in {root}: Nbgrader → Formgrader in the menu", flush=True)
+    if os.environ.get("JUPYTER_CONFIG_PATH"):
+        # the student Lab (`make lab`) uses it to switch the instructor's extensions off
+        print(
+            f"note: JUPYTER_CONFIG_PATH={os.environ['JUPYTER_CONFIG_PATH']} is set; if the formgrader is missing, "
+            "unset it (it may hold the student Lab's settings)",
+            flush=True,
+        )
     os.chdir(root)
     os.execve(command[0], command, environment_for_tools())
     return 0  # not reached

@@ -69,15 +69,20 @@ def release_checksums(gb: Gradebook, assignment: str, notebooks: list[str]) -> d
     return found
 
 
-def _previous_fingerprints(target: Path, names: list[str]) -> dict[str, dict[str, str]]:
-    """Answer fingerprints of the notebooks the last grading saw (what a grader may have hand-graded)."""
-    found = {}
-    for name in names:
-        path = target / name
-        if path.is_file() and not path.is_symlink():
-            with contextlib.suppress(Exception):
-                found[name] = fingerprints(nbformat.read(path, as_version=4))
-    return found
+def _fingerprints_of(text: str) -> dict[str, str]:
+    """Answer fingerprints of a graded notebook's JSON ({} when it cannot be read). No validation:
+    the parent grades while kernels run, so it keeps its own work small."""
+    with contextlib.suppress(Exception):
+        return fingerprints(nbformat.from_dict(json.loads(text)))
+    return {}
+
+
+def _hand_graded(gb: Gradebook, assignment: str, student: str) -> bool:
+    try:
+        submission = gb.find_submission(assignment, student)
+    except MissingEntry:
+        return False
+    return any(g.manual_score is not None for nb in submission.notebooks for g in nb.grades)
 
 
 @functools.lru_cache(maxsize=8)
@@ -110,10 +115,19 @@ def write_result(gb: Gradebook, root: Path, assignment: str, folder: Path, resul
         with contextlib.suppress(Exception):
             timestamp = parse_utc(stamp.read_text(encoding="utf-8", errors="replace")[:64].strip())
     target = root / "autograded" / result.student / assignment
-    previous = _previous_fingerprints(target, [n.name for n in result.notebooks])
+    # what the last grading saw, for the hand-given scores (read before autograded/ is replaced)
+    hand_graded = _hand_graded(gb, assignment, result.student)
+    previous = {}
+    for n in result.notebooks if hand_graded else []:
+        path = target / n.name
+        if path.is_file() and not path.is_symlink():
+            previous[n.name] = _fingerprints_of(path.read_text(encoding="utf-8", errors="replace"))
+    # the reader raised for a notebook only if the worker reported a problem with it
     limits = Limits.from_config(root)
     unreadable = {
-        n.name: problem for n in result.notebooks if (problem := check_readable(folder / n.name, limits)) is not None
+        n.name: problem
+        for n in result.notebooks
+        if n.problems and (problem := check_readable(folder / n.name, limits)) is not None
     }
     if target.exists():
         shutil.rmtree(target)
@@ -133,8 +147,8 @@ def write_result(gb: Gradebook, root: Path, assignment: str, folder: Path, resul
             if notebook.name in unreadable:
                 text = feedback_notebook(text, unreadable[notebook.name])
             (target / notebook.name).write_text(text, encoding="utf-8")
-            with contextlib.suppress(Exception):
-                current[notebook.name] = fingerprints(nbformat.reads(notebook.graded_json, as_version=4))
+            if hand_graded:
+                current[notebook.name] = _fingerprints_of(notebook.graded_json)
     if timestamp is not None:
         (target / "timestamp.txt").write_text(
             stamp.read_text(encoding="utf-8", errors="replace")[:64], encoding="utf-8"

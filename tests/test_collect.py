@@ -5,9 +5,12 @@ its real time. Gradebook only (no kernel, no nbgrader run): the assignment row i
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
+import io
 import json
+import os
 import shutil
 import zipfile
 from pathlib import Path
@@ -41,6 +44,18 @@ def new_course(where: Path, gradebook_db: Path | None = None) -> Path:
     if gradebook_db:
         shutil.copy2(gradebook_db, where / "gradebook.db")
     return where
+
+
+def in_process(course: Path, *args: str) -> str:
+    """`course ARGS` in `course`, in this process, for module-scoped fixtures."""
+    here, out = Path.cwd(), io.StringIO()
+    os.chdir(course)
+    try:
+        with contextlib.redirect_stdout(out):
+            assert main(list(args)) == 0, args
+    finally:
+        os.chdir(here)
+    return out.getvalue()
 
 
 def run(course: Path, monkeypatch, capsys, *args: str) -> str:
@@ -106,20 +121,24 @@ def canvas_course(tmp_path, generated, monkeypatch, capsys, empty_gradebook):
     return course, out, expected
 
 
-def test_canvas_download_every_file_accounted_for(canvas_course, monkeypatch, capsys):
-    course, out, expected = canvas_course
+@pytest.fixture(scope="module")
+def collected_with_times(tmp_path_factory, generated, empty_gradebook):
+    """The guide's Canvas steps up to collect, with Canvas's submission times (shared, read-only)."""
+    out, expected = generated
+    course = new_course(tmp_path_factory.mktemp("canvas") / "course", empty_gradebook)
+    in_process(course, "roster", "import", str(out / "canvas" / "gradebook-export.csv"))
+    in_process(course, "deadline", "--from", str(out / "deadlines.csv"))
+    in_process(course, "extensions", "import", str(out / "extensions.csv"))
     zip_path = out / "canvas" / "HIST_210-00-orientation_submissions.zip"
-    printed = run(
-        course,
-        monkeypatch,
-        capsys,
-        "collect",
-        A,
-        "--from",
-        str(zip_path),
-        "--times",
-        str(out / "canvas" / "submissions-api.json"),
+    printed = in_process(
+        course, "collect", A, "--from", str(zip_path), "--times", str(out / "canvas" / "submissions-api.json")
     )
+    return course, out, expected, printed
+
+
+def test_canvas_download_every_file_accounted_for(collected_with_times):
+    course, out, expected, printed = collected_with_times
+    zip_path = out / "canvas" / "HIST_210-00-orientation_submissions.zip"
     with open(course / "reports" / f"{A}-collect.csv", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     by_entry = {r["entry"]: r for r in rows if r["entry"]}
@@ -155,19 +174,8 @@ def test_canvas_download_every_file_accounted_for(canvas_course, monkeypatch, ca
     )
 
 
-def test_canvas_times_lateness_and_extensions(canvas_course, monkeypatch, capsys):
-    course, out, expected = canvas_course
-    run(
-        course,
-        monkeypatch,
-        capsys,
-        "collect",
-        A,
-        "--from",
-        str(out / "canvas" / "HIST_210-00-orientation_submissions.zip"),
-        "--times",
-        str(out / "canvas" / "submissions-api.json"),
-    )
+def test_canvas_times_lateness_and_extensions(collected_with_times):
+    course, _, expected, _ = collected_with_times
     with gradebook(course) as gb:
         for sid, truth in expected["students"].items():
             if not truth["on_roster"] or (not truth["gradable_notebook"] and not truth["unreadable"]):

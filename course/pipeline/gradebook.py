@@ -73,7 +73,7 @@ def _fingerprints_of(text: str) -> dict[str, str]:
     """Answer fingerprints of a graded notebook's JSON ({} when it cannot be read). No validation:
     the parent grades while kernels run, so it keeps its own work small."""
     with contextlib.suppress(Exception):
-        return fingerprints(nbformat.from_dict(json.loads(text)))
+        return fingerprints(nbformat.v4.reads(text))  # parse and join the cells' source lines, no validation
     return {}
 
 
@@ -173,7 +173,13 @@ def write_result(gb: Gradebook, root: Path, assignment: str, folder: Path, resul
                 grade.auto_score = None if responded else 0.0
             if grade.manual_score is not None:
                 item = f"{submitted.name}/{grade.name}"
-                same = grade.name in before and before.get(grade.name) == now.get(grade.name)
+                # resolved by the grader, and the answer is the one the grader saw: it stays resolved;
+                # a score flagged by an earlier regrade stays flagged until the grader resolves it
+                same = (
+                    not grade.needs_manual_grade
+                    and grade.name in before
+                    and before.get(grade.name) == now.get(grade.name)
+                )
                 grade.needs_manual_grade = not same
                 if same:
                     kept.append(item)

@@ -1,5 +1,6 @@
 # One-command set-up on a fresh machine with only Python 3.11+ and make.
 #   make lab        - install into .venv if needed, build the student version, open JupyterLab
+#   make instructor - JupyterLab at the course root with the formgrader, for grading (course lab)
 #   make test       - install into .venv if needed, run the whole test suite
 #   make test-fast  - the inner loop: every test that starts no kernel and no server (under a minute)
 #   make format     - apply ruff's fixes and formatting (code and notebooks)
@@ -13,10 +14,11 @@ BIN    := $(VENV)/bin
 # Re-install whenever the package metadata changes.
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab test test-fast format bench install workspace clean-workspace help
+.PHONY: lab instructor test test-fast format bench install workspace clean-workspace help
 
 help:
 	@echo "make lab       build the student notebooks into workspace/ and open JupyterLab (PORT=, BROWSER=)"
+	@echo "make instructor JupyterLab at the course root with the formgrader, for grading (PORT=, BROWSER=)"
 	@echo "make test      run the whole test suite"
 	@echo "make test-fast run the tests that start no kernel and no server (the inner loop, under a minute)"
 	@echo "make format    apply ruff's lint fixes and formatting to the code and the notebooks"
@@ -41,6 +43,11 @@ ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 lab: workspace
 	$(BIN)/jupyter lab --notebook-dir=workspace --ServerApp.port=$(PORT) $(ALLOW_ROOT) \
 	    $(if $(filter none,$(BROWSER)),--no-browser,$(if $(BROWSER),--ServerApp.browser='$(BROWSER)',))
+
+# The instructor's Lab: at the course root, where the formgrader finds the course and its links
+# open the source notebooks (course/pipeline/lab.py).
+instructor: $(STAMP)
+	$(BIN)/course lab --port $(PORT) $(if $(BROWSER),--browser '$(BROWSER)',)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

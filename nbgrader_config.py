@@ -49,4 +49,23 @@ c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.ClearHiddenTests",
     # tracebacks quote the lines around the error, which can be hidden tests
     "course.pipeline.redact.RedactTestTracebacks",
+    # padded rubric tables; after CSSHTMLHeaderPreprocessor, which resets the page's inlined CSS
+    "course.pipeline.pagestyle.TableStyle",
 ]
+# The formgrader renders submissions with an HTMLExporter built from this file: the same padding.
+c.HTMLExporter.preprocessors = ["course.pipeline.pagestyle.TableStyle"]
+
+# --- deadlines and late submissions ----------------------------------------------------------------
+# Due dates and extensions live in the gradebook (`course deadline`, `course extensions import`;
+# see docs/instructor-guide.md). A due date written without a zone, and the times in a Moodle
+# grading worksheet, are read in this time zone. The formgrader shows times in NbGraderAPI.timezone.
+c.Deadlines.timezone = "UTC"
+c.NbGraderAPI.timezone = "UTC"
+# What a late submission costs, applied by `course grade` exactly as by `nbgrader autograde`
+# (nbgrader's AssignLatePenalties with this plugin), per notebook, on its score:
+#   "none" - no penalty (nbgrader's default); "zero" - the whole score.
+c.LateSubmissionPlugin.penalty_method = "none"
+# For "a share of the score per started day late", use the course's plugin instead (stock nbgrader
+# can use it too):
+#   c.AssignLatePenalties.plugin_class = "course.pipeline.deadlines.PerDayPenalty"
+#   c.PerDayPenalty.per_day = 0.1

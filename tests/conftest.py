@@ -50,3 +50,19 @@ def released_course(tmp_path, released_gradebook) -> Path:
     from tests.unit_fixtures import copy_released_course
 
     return copy_released_course(tmp_path / "course", released_gradebook)
+
+
+@pytest.fixture(scope="session")
+def empty_gradebook(tmp_path_factory) -> Path:
+    """A new, empty nbgrader gradebook to copy, made once per session (see `released_gradebook` for
+    why the schema version is fixed)."""
+    import nbgrader.api
+
+    from course.pipeline.gradebook import open_gradebook
+
+    root = tmp_path_factory.mktemp("gradebook")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(nbgrader.api, "get_alembic_version", lambda: "unit-test")
+        with open_gradebook(root):
+            pass
+    return root / "gradebook.db"

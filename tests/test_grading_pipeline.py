@@ -96,9 +96,12 @@ def test_export_has_one_row_per_student_and_question(pipeline):
 def test_report_has_item_analysis_and_quiz_answers(pipeline):
     course_cli(pipeline["course"], "report", A)
     page = (pipeline["course"] / "reports" / f"{A}.html").read_text()
-    assert '<img src="data:image/png;base64,' in page and 'alt="Automatic scores of 3 students' in page
-    assert "discrimination" in page and "Tests every student failed" in page
+    # 1002 handed in the released notebook unchanged: a non-attempt, counted and left out
+    assert "3 graded submissions. <strong>2 counted</strong>" in page and "1 blank" in page and "1002" in page
+    assert '<img src="data:image/png;base64,' in page and 'alt="Total score of 2 students' in page
+    assert "discrimination" in page and "Full marks for nobody" in page
     assert "C (right)" in page and ">A<" in page
+    assert "a month-precision date is stored as the first day of the month" in page  # the near miss 1003 made
 
 
 def test_collect_reads_moodle_folders(tmp_path):
@@ -108,7 +111,9 @@ def test_collect_reads_moodle_folders(tmp_path):
     (download / "Bad Link_78_assignsubmission_file_").mkdir()
     (download / "Bad Link_78_assignsubmission_file_" / "x.ipynb").symlink_to("/etc/passwd")
     report = collect(A, download, tmp_path / "course", [f"{A}.ipynb"])
-    assert list(report.collected) == ["77"]
+    assert list(report.collected) == ["77"]  # no roster: the participant id, with a warning
+    assert any("changes for every assignment" in note for note in report.notes)
+    assert any("a link, not a file" in line for line in report.skipped)
     assert (tmp_path / "course" / "submitted" / "77" / A / f"{A}.ipynb").is_file()
 
 

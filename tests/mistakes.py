@@ -2,10 +2,13 @@
 
 Keyed by assignment, then by the grade_id of the solution cell. Each entry is
 (label, wrong code for that cell, grade_id of the test cell that must score zero), optionally
-followed by a fragment of the message the student must see (a hidden test's near-miss message).
+followed by a fragment of the message the student must see: the hidden test's near-miss message,
+or the visible test's message or hint when that is what the mistake trips. A fragment of the form
+"<value> is not the expected answer" records that the test has no near miss for the mistake yet.
 The round-trip test submits each mistake as its own student and checks that the named test
 fails while every other test of the notebook still passes, and that the message, when given,
-is in that test's output: a near miss that can never fire would leave the student without it.
+is in what that test shows the student: a near miss that can never fire would leave the student
+without it.
 """
 
 MISTAKES: dict[str, dict[str, list[tuple[str, ...]]]] = {
@@ -336,23 +339,25 @@ MISTAKES.update(
         },
         "04-ukraine-1991-96": {
             "ex1-answer": [
-                ("high-figure", "warheads_1994 = 2000", "ex1-test"),
-                ("start-counting", "warheads_1994 = 1944", "ex1-test"),
+                ("high-figure", "warheads_1994 = 2000", "ex1-test", "the highest figure in the sources"),
+                ("start-counting", "warheads_1994 = 1944", "ex1-test", "1944 is not the expected answer"),
             ],
             "ex2-answer": [
-                ("ten-per-ss19", "icbm_warheads = 130 * 10 + 46 * 10", "ex2-test"),
-                ("swapped", "icbm_warheads = 130 * 10 + 46 * 6", "ex2-test"),
+                ("ten-per-ss19", "icbm_warheads = 130 * 10 + 46 * 10", "ex2-test", "gives the SS-19 ten warheads"),
+                ("swapped", "icbm_warheads = 130 * 10 + 46 * 6", "ex2-test", "not the other way round"),
             ],
             "ex3-answer": [
                 (
                     "deadline",
                     'days_tactical = (pd.Timestamp("1992-07-01") - events.set_index("event_id")["date"]["UKR-05"]).days',
                     "ex3-test",
+                    "that is the deadline",
                 ),
                 (
                     "inclusive",
                     'd = events.set_index("event_id")["date"]\ndays_tactical = (d["UKR-08"] - d["UKR-05"]).days + 1',
                     "ex3-test",
+                    "you counted both end days",
                 ),
             ],
             "ex4-answer": [
@@ -360,27 +365,31 @@ MISTAKES.update(
                     "ukrainians-too",
                     'd = events.set_index("event_id")["date"]\nbetween = events[(events["case"] == "ukraine") & (events["date"] > d["UKR-09"]) & (events["date"] < d["UKR-18"])]\npeople = event_actors[event_actors["event_id"].isin(between["event_id"])].merge(actors, on="actor_id")\ncounterpart_roles = sorted(people.loc[people["kind"] == "person", "role"].unique())',
                     "ex4-test",
+                    "keep the counterparts only",
                 ),
                 (
                     "inclusive-window",
                     'd = events.set_index("event_id")["date"]\nbetween = events[(events["case"] == "ukraine") & (events["date"] >= d["UKR-09"]) & (events["date"] <= d["UKR-18"])]\npeople = event_actors[event_actors["event_id"].isin(between["event_id"])].merge(actors, on="actor_id")\nforeign = people[(people["kind"] == "person") & people["affiliation"].isin(["USA", "RUS"])]\ncounterpart_roles = sorted(foreign["role"].unique())',
                     "ex4-test",
+                    "leaves out the Lisbon Protocol and the Trilateral Statement",
                 ),
             ],
             "ex5-answer": [
-                ("cash", 'compensation_form = "A"', "ex5-test"),
-                ("gas-debt", 'compensation_form = "D"', "ex5-test"),
+                ("cash", 'compensation_form = "A"', "ex5-test", "Nunn-Lugar money paid for dismantlement"),
+                ("gas-debt", 'compensation_form = "D"', "ex5-test", "failed Massandra deal"),
             ],
             "ex6-answer": [
                 (
                     "end-exclusive",
                     'start = events.set_index("event_id").loc[claims.set_index("claim_id").loc["C16", "event_id"], "date"]\nchosen = agreements[agreements["parties"].str.contains("UKR") & (agreements["date"] >= start) & (agreements["date"] < "1994-12-05")]\nwhat_followed = chosen.sort_values(["date", "agreement_id"])[["agreement_id", "date", "legal_status"]]',
                     "ex6-test",
+                    "include 5 December 1994 itself",
                 ),
                 (
                     "no-party-filter",
                     'start = events.set_index("event_id").loc[claims.set_index("claim_id").loc["C16", "event_id"], "date"]\nchosen = agreements[(agreements["date"] >= start) & (agreements["date"] <= "1994-12-05")]\nwhat_followed = chosen.sort_values(["date", "agreement_id"])[["agreement_id", "date", "legal_status"]]',
                     "ex6-test",
+                    "keep only agreements with UKR among the parties",
                 ),
             ],
             "ex7-answer": [
@@ -388,26 +397,35 @@ MISTAKES.update(
                     "denominator-44",
                     'b = arsenal[arsenal["system"] == "heavy_bombers"].set_index("observation_id")\ninherited = int(b.loc["A-18", "count_best"])\nmuseum = int(b.loc["A-26", "count_best"] - b.loc["A-26", "count_low"])\nshare_ctr = {"as_coded": int(b.loc["A-19", "count_best"]) / inherited, "cut_up_only": (int(b.loc["A-19", "count_best"]) - museum) / inherited}',
                     "ex7-test",
+                    "the usual count of inherited bombers (A-18)",
                 ),
                 (
                     "museum-kept",
                     'b = arsenal[arsenal["system"] == "heavy_bombers"].set_index("observation_id")\nshare = int(b.loc["A-19", "count_best"]) / (int(b.loc["A-19", "count_best"]) + int(b.loc["A-20", "count_best"]))\nshare_ctr = {"as_coded": share, "cut_up_only": share}',
                     "ex7-test",
+                    "that is the share as coded",
                 ),
             ],
         },
         "05-comparing-the-cases": {
             "ex1-answer": [
-                ("incomplete", 'comparison_ratings = {"initiative": 3, "great_power": 1}', "ex1-test"),
+                (
+                    "incomplete",
+                    'comparison_ratings = {"initiative": 3, "great_power": 1}',
+                    "ex1-test",
+                    "rate every dimension; missing",
+                ),
                 (
                     "out-of-range",
                     'comparison_ratings = {k: 5 for k in ["initiative", "great_power", "informality", "compensation", "security", "verification", "domestic", "weapons"]}',
                     "ex1-test",
+                    "each rating must be a whole number from 0 to 4",
                 ),
                 (
                     "text-ratings",
                     'comparison_ratings = {k: "similar" for k in ["initiative", "great_power", "informality", "compensation", "security", "verification", "domestic", "weapons"]}',
                     "ex1-test",
+                    "each rating must be a whole number from 0 to 4",
                 ),
             ],
             "ex2-answer": [
@@ -415,11 +433,13 @@ MISTAKES.update(
                     "reference-counted",
                     'j = agreements.merge(sources[["source_id", "kind"]].rename(columns={"kind": "source_kind"}), on="source_id")\nshare_primary_text = {c: float(j.loc[j["case"] == c, "source_kind"].isin(["primary", "reference"]).mean()) for c in ["korea", "ukraine"]}',
                     "ex2-test",
+                    "a reference work (an encyclopedia) is not the text itself",
                 ),
                 (
                     "agreement-kind",
                     'j = agreements.merge(sources[["source_id", "kind"]], on="source_id")\nshare_primary_text = {c: float((j.loc[j["case"] == c, "kind_x"] == "primary").mean()) for c in ["korea", "ukraine"]}',
                     "ex2-test",
+                    "agreements has a kind column of its own",
                 ),
             ],
             "ex3-answer": [
@@ -427,11 +447,13 @@ MISTAKES.update(
                     "domestic-counted",
                     'share_binding = {c: float(agreements.loc[agreements["case"] == c, "legal_status"].isin(["binding", "domestic"]).mean()) for c in ["korea", "ukraine"]}',
                     "ex3-test",
+                    "does not bind North Korea",
                 ),
                 (
                     "with-context",
                     'share_binding = {"korea": float((agreements.loc[agreements["case"] == "korea", "legal_status"] == "binding").mean()), "ukraine": float((agreements.loc[agreements["case"].isin(["ukraine", "context"]), "legal_status"] == "binding").mean())}',
                     "ex3-test",
+                    "START I is a context row",
                 ),
             ],
             "ex4-answer": [
@@ -439,81 +461,112 @@ MISTAKES.update(
                     "no-recode",
                     'g = float((agreements.loc[agreements["case"] == "ukraine", "legal_status"] == "binding").mean() - (agreements.loc[agreements["case"] == "korea", "legal_status"] == "binding").mean())\ngap_by_coding = {"as_coded": g, "budapest_binding": g, "domestic_binding": g}',
                     "ex4-test",
+                    "that is the gap as coded",
                 ),
                 (
                     "reversed",
                     'def gap(t):\n    s = lambda c: (t.loc[t["case"] == c, "legal_status"] == "binding").mean()\n    return float(s("korea") - s("ukraine"))\nb = agreements.copy()\nb["legal_status"] = b["legal_status"].astype(str)\nb.loc[b["agreement_id"] == "budapest-memorandum", "legal_status"] = "binding"\nd = agreements.copy()\nd["legal_status"] = d["legal_status"].astype(str).replace("domestic", "binding")\ngap_by_coding = {"as_coded": gap(agreements), "budapest_binding": gap(b), "domestic_binding": gap(d)}',
                     "ex4-test",
+                    "subtract Korea's share from Ukraine's",
                 ),
             ],
             "ex5-answer": [
-                ("journalists-are-not-officials", 'witnessed = "C"', "ex5-test"),
-                ("korea", 'witnessed = "A"', "ex5-test"),
+                ("journalists-are-not-officials", 'witnessed = "C"', "ex5-test", "no officials, experts or inspectors"),
+                ("korea", 'witnessed = "A"', "ex5-test", "watched by journalists only"),
             ],
             "ex6-answer": [
                 (
                     "from-lisbon",
                     'out = events.set_index("event_id")["date"]\ndays_to_clear = {s: int((out[e] - out["UKR-09"]).days) for s, e in last_weapons_out.items()}',
                     "ex6-test",
+                    "counts from the Lisbon Protocol",
                 ),
                 (
                     "inclusive",
                     'acc = agreements[agreements["kind"] == "treaty accession"].set_index("parties")["date"]\nout = events.set_index("event_id")["date"]\ndays_to_clear = {s: int((out[e] - acc[s]).days) + 1 for s, e in last_weapons_out.items()}',
                     "ex6-test",
+                    "you counted both end days",
                 ),
             ],
         },
         "06-the-cycle": {
             "ex1-answer": [
-                ("row-index", 'stall_with_us = simulate_cycle(CycleParameters()).attrs["stalled_at"] - 1', "ex1-test"),
+                (
+                    "row-index",
+                    'stall_with_us = simulate_cycle(CycleParameters()).attrs["stalled_at"] - 1',
+                    "ex1-test",
+                    "that is the row index, which starts at 0",
+                ),
             ],
             "ex2-answer": [
                 (
                     "zero-based",
                     'stall_without_us = simulate_cycle(CycleParameters(us_involvement=0.0)).attrs["stalled_at"] - 1',
                     "ex2-test",
+                    "that is the row index; take attrs['stalled_at']",
                 ),
-                ("with-us", 'stall_without_us = simulate_cycle(CycleParameters()).attrs["stalled_at"]', "ex2-test"),
+                (
+                    "with-us",
+                    'stall_without_us = simulate_cycle(CycleParameters()).attrs["stalled_at"]',
+                    "ex2-test",
+                    "that is the run with full US involvement",
+                ),
             ],
             "ex3-answer": [
                 (
                     "counts-survivors",
                     'stalled_runs = {k: sum(simulate_cycle(CycleParameters(us_involvement=u, seed=s)).attrs["stalled_at"] is None for s in range(50)) for k, u in [("with_us", 1.0), ("without_us", 0.0)]}',
                     "ex3-test",
+                    "counts the runs that never stall",
                 ),
                 (
                     "one-seed",
                     'stalled_runs = {k: 50 * (simulate_cycle(CycleParameters(us_involvement=u)).attrs["stalled_at"] is not None) for k, u in [("with_us", 1.0), ("without_us", 0.0)]}',
                     "ex3-test",
+                    "50 is not the expected answer",
                 ),
             ],
-            "ex4-answer": [("spoilers", 'us_assumption = "C"', "ex4-test")],
+            "ex4-answer": [("spoilers", 'us_assumption = "C"', "ex4-test", "spoilers are random shocks")],
             "ex5-answer": [
                 (
                     "us-for-every-cycle",
                     'dates = events.set_index("event_id")["date"]\nparties = agreements.set_index("agreement_id")["parties"]\nhindcast = pd.DataFrame([{"cycle_id": c.cycle_id, "us_party": "USA" in parties[c.agreement_id], "observed_months": (dates[c.end_event_id] - dates[c.start_event_id]).days / 30.4375, "model_months": simulate_cycle(CycleParameters(rounds=120)).attrs["stalled_at"]} for c in cycles.itertuples()])',
                     "ex5-test",
+                    "has no US party: run it with us_involvement=0.0",
                 ),
                 (
                     "thirty-day-months",
                     'dates = events.set_index("event_id")["date"]\nparties = agreements.set_index("agreement_id")["parties"]\nhindcast = pd.DataFrame([{"cycle_id": c.cycle_id, "us_party": "USA" in parties[c.agreement_id], "observed_months": (dates[c.end_event_id] - dates[c.start_event_id]).days / 30, "model_months": simulate_cycle(CycleParameters(us_involvement=1.0 if "USA" in parties[c.agreement_id] else 0.0, rounds=120)).attrs["stalled_at"]} for c in cycles.itertuples()])',
                     "ex5-test",
+                    "divide the days by 30.4375",
                 ),
             ],
             "ex6-answer": [
-                ("ranks", 'hindcast_reading = "A"', "ex6-test"),
-                ("record-agrees", 'hindcast_reading = "C"', "ex6-test"),
+                (
+                    "ranks",
+                    'hindcast_reading = "A"',
+                    "ex6-test",
+                    "the model gives the same number to every cycle with a US party",
+                ),
+                (
+                    "record-agrees",
+                    'hindcast_reading = "C"',
+                    "ex6-test",
+                    "compare the inter-Korean track's observed_months",
+                ),
             ],
             "ex7-answer": [
                 (
                     "mean-not-median",
                     'd = events.set_index("event_id")["date"]\nn = {c.cycle_id: (d[c.end_event_id] - d[c.start_event_id]).days for c in cycles.itertuples()}\nus = [c for c in n if c != "CYC-2018-IK"]\nm = [n[c] for c in us if c not in ("CYC-2005", "CYC-2007")] + [(d["CTX-19"] - d["CTX-14"]).days]\nmedian_us_days = {"as_coded": float(pd.Series([n[c] for c in us]).mean()), "merged": float(pd.Series(m).mean())}\nik_longer = {k: n["CYC-2018-IK"] > v for k, v in median_us_days.items()}',
                     "ex7-test",
+                    "that is the mean; the exercise asks for the median",
                 ),
                 (
                     "merged-without-dropping",
                     'd = events.set_index("event_id")["date"]\nn = {c.cycle_id: (d[c.end_event_id] - d[c.start_event_id]).days for c in cycles.itertuples()}\nus = [c for c in n if c != "CYC-2018-IK"]\nm = [n[c] for c in us] + [(d["CTX-19"] - d["CTX-14"]).days]\nmedian_us_days = {"as_coded": float(pd.Series([n[c] for c in us]).median()), "merged": float(pd.Series(m).median())}\nik_longer = {k: n["CYC-2018-IK"] > v for k, v in median_us_days.items()}',
                     "ex7-test",
+                    "drop CYC-2005 and CYC-2007 before you add the merged cycle",
                 ),
             ],
         },
@@ -523,11 +576,13 @@ MISTAKES.update(
                     "includes-normative",
                     'p = claims[claims["claim_type"].isin(["predictive", "normative"])]\nscorecard = p.merge(events[["event_id", "title"]], on="event_id")[["claim_id", "verdict", "event_id", "title"]].sort_values("claim_id")',
                     "ex1-test",
+                    "normative claims are recommendations, not forecasts",
                 ),
                 (
                     "no-join",
                     'scorecard = claims[claims["claim_type"] == "predictive"][["claim_id", "verdict", "event_id"]].sort_values("claim_id")',
                     "ex1-test",
+                    "it has ['claim_id', 'verdict', 'event_id']",
                 ),
             ],
             "ex2-answer": [
@@ -535,11 +590,13 @@ MISTAKES.update(
                     "keeps-not-testable",
                     'def s(t):\n    p = t[t["claim_type"] == "predictive"]\n    return float((p["verdict"] == "not_borne_out").mean())\ndef r(v):\n    c = claims.copy()\n    c["verdict"] = c["verdict"].astype(str)\n    c.loc[c["claim_id"] == "C27", "verdict"] = v\n    return c\nshare_by_coding = {"as_of_2019": s(claims), "strict_2024": s(r("not_borne_out")), "conditional_2024": s(r("not_testable"))}',
                     "ex2-test",
+                    "leave the not_testable claims out of the denominator",
                 ),
                 (
                     "no-recode",
                     'p = claims[claims["claim_type"] == "predictive"]\nt = p[p["verdict"] != "not_testable"]\nx = float((t["verdict"] == "not_borne_out").mean())\nshare_by_coding = {"as_of_2019": x, "strict_2024": x, "conditional_2024": x}',
                     "ex2-test",
+                    "that is the share as of 2019",
                 ),
             ],
             "ex3-answer": [
@@ -547,6 +604,7 @@ MISTAKES.update(
                     "inclusive",
                     'd = events.set_index("event_id")["date"]\ndays_singapore_to_hanoi = (d["KOR-32"] - d["KOR-25"]).days + 1',
                     "ex3-test",
+                    "you counted both end days",
                 )
             ],
             "ex4-answer": [
@@ -554,15 +612,24 @@ MISTAKES.update(
                     "primary-not-state-media",
                     'later = events[(events["case"] == "korea") & (events["date"] > "2018-07-06")]\nj = later.merge(sources[["source_id", "kind"]], on="source_id")\nstate_media_events = sorted(j.loc[j["kind"] == "primary", "event_id"])',
                     "ex4-test",
+                    "a primary source is not always state media",
                 ),
                 (
                     "no-date-filter",
                     'j = events[events["case"] == "korea"].merge(sources[["source_id", "viewpoint"]], on="source_id")\nstate_media_events = sorted(j.loc[j["viewpoint"] == "DPRK state media", "event_id"])',
                     "ex4-test",
+                    "keep only the events after 6 July 2018",
                 ),
             ],
-            "ex5-answer": [("state-media-useless", 'kcna_evidence = "B"', "ex5-test")],
-            "ex6-answer": [("singapore", 'liaison_claim = "C22"', "ex6-test")],
+            "ex5-answer": [
+                (
+                    "state-media-useless",
+                    'kcna_evidence = "B"',
+                    "ex5-test",
+                    "a government's own media are the primary source",
+                )
+            ],
+            "ex6-answer": [("singapore", 'liaison_claim = "C22"', "ex6-test", "C22 describes the Singapore statement")],
         },
     }
 )

@@ -60,12 +60,15 @@ def _mistake_rounds(assignment: str) -> list[dict[str, tuple[str, str, str | Non
 
 
 def _test_output(course: Path, student: str, assignment: str, notebook: str, test_id: str) -> str:
-    """Everything a test cell printed or raised in the autograded copy of a submission."""
+    """What the student sees of a test cell in the autograded copy of a submission: what it printed
+    and the message it raised. Not the traceback: feedback keeps only an error's last line
+    (course/pipeline/redact.py), and the traceback quotes the test's source around the failing line,
+    near-miss strings included, so a fragment could match there although another message fired."""
     nb = nbformat.read(course / "autograded" / student / assignment / f"{notebook}.ipynb", as_version=4)
     cell = _solution_cell(nb, test_id)
     parts = []
     for output in cell.get("outputs", []):
-        parts += [output.get("text", ""), output.get("evalue", ""), *output.get("traceback", [])]
+        parts += [output.get("text", ""), output.get("evalue", "")]
         parts.append(str(output.get("data", {}).get("text/plain", "")))
     return "\n".join(parts)
 

@@ -523,7 +523,7 @@ MISTAKES.update(
                     "one-seed",
                     'stalled_runs = {k: 50 * (simulate_cycle(CycleParameters(us_involvement=u)).attrs["stalled_at"] is not None) for k, u in [("with_us", 1.0), ("without_us", 0.0)]}',
                     "ex3-test",
-                    "50 is not the expected answer",
+                    "runs the same seed 50 times",
                 ),
             ],
             "ex4-answer": [("spoilers", 'us_assumption = "C"', "ex4-test", "spoilers are random shocks")],

@@ -1,8 +1,11 @@
 """course.pipeline.collect: LMS downloads and plain folders into submitted/<id>/<assignment>/,
-with unsafe entries skipped and reported and nothing written outside submitted/."""
+with every file collected or skipped with its reason, and nothing written outside the course
+(submitted/ and the account in reports/). No roster and no gradebook here: students are named by
+their LMS number or folder (tests/test_collect.py covers rosters, times and the gradebook)."""
 
 from __future__ import annotations
 
+import json
 import stat
 import zipfile
 from pathlib import Path
@@ -11,7 +14,7 @@ import pytest
 
 from course.errors import UsageError
 from course.pipeline import collect as collect_module
-from course.pipeline.collect import collect
+from course.pipeline.collect import COLLECT_RECORD, collect
 
 A = "00-orientation"
 NB = f"{A}.ipynb"
@@ -25,13 +28,18 @@ def make_zip(path: Path, entries: dict[str, str]) -> Path:
 
 
 def submitted(root: Path) -> dict[str, str]:
-    """Every file under submitted/, relative path -> text (timestamps left out)."""
+    """Every file under submitted/, relative path -> text, but for the time (timestamp.txt) and the
+    record of where each file and the time came from (collect.json), checked where they matter."""
     base = root / "submitted"
     return {
         str(p.relative_to(base)): p.read_text()
         for p in sorted(base.rglob("*"))
-        if p.is_file() and p.name != "timestamp.txt"
+        if p.is_file() and p.name not in ("timestamp.txt", COLLECT_RECORD)
     }
+
+
+def record(root: Path, student: str) -> dict:
+    return json.loads((root / "submitted" / student / A / COLLECT_RECORD).read_text())
 
 
 def everything(folder: Path) -> set[str]:
@@ -228,16 +236,36 @@ def test_a_notebook_whose_name_ends_in_digits_is_matched_by_name(tmp_path, name)
         tmp_path / "canvas.zip", {f"doejane_1001_5001_{name}": "the work", "doejane_1001_5001_scratch.ipynb": "notes"}
     )
     report = collect(assignment, download, tmp_path / "course", [expected])
-    assert report.collected == {"1001": [expected]} and report.skipped == []
+    assert report.collected == {"1001": [expected]}
+    assert report.skipped == [f"doejane_1001_5001_scratch.ipynb: not one of this assignment's notebooks ({expected})"]
     assert submitted(tmp_path / "course") == {f"1001/{assignment}/{expected}": "the work"}
 
 
-def test_numbered_notebooks_of_one_assignment_are_told_apart(tmp_path):
+@pytest.mark.parametrize("layout", ["plain folder", "canvas"])
+def test_numbered_notebooks_of_one_assignment_are_told_apart(tmp_path, layout):
+    """ "part-1.ipynb" is a notebook of its own, not a Canvas re-upload of "part.ipynb"; a re-upload
+    of "part-2.ipynb" ("part-2-1.ipynb") is still part 2."""
     expected = ["part-1.ipynb", "part-2.ipynb"]
-    download = tmp_path / "plain"
-    (download / "alice").mkdir(parents=True)
-    (download / "alice" / "part-1.ipynb").write_text("one")
-    (download / "alice" / "part-2.ipynb").write_text("two")
+    if layout == "canvas":
+        download = make_zip(
+            tmp_path / "canvas.zip",
+            {
+                "alice_1001_7_part-1.ipynb": "one",
+                "alice_1001_8_part-2.ipynb": "two",
+                "alice_1001_9_part-2-1.ipynb": "2b",
+            },
+        )
+        student, second = "1001", "2b"
+    else:
+        download = tmp_path / "plain"
+        (download / "alice").mkdir(parents=True)
+        (download / "alice" / "part-1.ipynb").write_text("one")
+        (download / "alice" / "part-2.ipynb").write_text("two")
+        student, second = "alice", "two"
     report = collect(A, download, tmp_path / "course", expected)
-    assert report.collected == {"alice": expected}
-    assert submitted(tmp_path / "course") == {f"alice/{A}/part-1.ipynb": "one", f"alice/{A}/part-2.ipynb": "two"}
+    assert report.collected == {student: expected}
+    assert submitted(tmp_path / "course") == {
+        f"{student}/{A}/part-1.ipynb": "one",
+        f"{student}/{A}/part-2.ipynb": second,
+    }
+    assert all("older upload" in line for line in report.skipped) and len(report.skipped) == (layout == "canvas")

@@ -374,7 +374,7 @@ def _collect_one(
     notes: list[str] = []
     used: set[int] = set()
     for expected in notebooks:
-        same = [c for c in notebook_files if _notebook_name(c) == expected]
+        same = [c for c in notebook_files if _which_notebook(c, notebooks) == expected]
         if not same and len(notebooks) == 1:
             same = notebook_files  # an assignment with one notebook takes any single notebook
         if not same:
@@ -474,10 +474,18 @@ def _collect_one(
     report.submissions[student] = sub
 
 
-def _notebook_name(c: Candidate) -> str:
+def _which_notebook(c: Candidate, notebooks: list[str]) -> str | None:
+    """The assignment's notebook a file is: the one of its exact name, else the one of its name
+    without the "-1" Canvas adds to a re-uploaded file ("x-1.ipynb" is "x.ipynb"). The exact name
+    comes first because a notebook's own name may end in digits too ("04-ukraine-1991-96.ipynb",
+    "part-2.ipynb")."""
     if c.canvas:
-        return c.canvas.notebook_name or ""
-    return PurePosixPath(c.in_folder).name
+        exact, renamed = c.canvas.display_name or "", c.canvas.notebook_name or ""
+    else:
+        exact = renamed = PurePosixPath(c.in_folder).name
+    if exact in notebooks:
+        return exact
+    return renamed if renamed in notebooks else None
 
 
 def _readability(path: Path, root: Path) -> str:

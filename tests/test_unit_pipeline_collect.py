@@ -111,7 +111,7 @@ def test_oversized_entries_are_skipped(tmp_path, monkeypatch):
     download = make_zip(tmp_path / "canvas.zip", {f"doejane_1001_5001_{NB}": "x" * 11, f"roeeric_1002_5002_{NB}": "ok"})
     report = collect(A, download, tmp_path / "course", [NB])
     assert list(report.collected) == ["1002"]
-    assert report.skipped == [f"doejane_1001_5001_{NB}: too large"]
+    assert report.skipped == [f"doejane_1001_5001_{NB}: too large (11 bytes; the limit is 10 bytes a file)"]
 
 
 def test_entries_beyond_the_total_size_are_skipped(tmp_path, monkeypatch):
@@ -121,7 +121,29 @@ def test_entries_beyond_the_total_size_are_skipped(tmp_path, monkeypatch):
     )
     report = collect(A, download, tmp_path / "course", [NB])
     assert sorted(report.collected) == ["1001", "1003"]
-    assert report.skipped == [f"bbb_1002_2_{NB}: too large"]
+    assert report.skipped == [
+        f"bbb_1002_2_{NB}: not extracted: the download's files add up to more than 15 bytes, "
+        "the limit for one collection"
+    ]
+
+
+def test_a_damaged_entry_is_skipped_and_the_rest_collected(tmp_path):
+    """A zip whose compressed data is damaged (a cut-short or corrupted download): zipfile raises
+    zlib.error for that entry, which must not end the whole collection."""
+    download = tmp_path / "canvas.zip"
+    with zipfile.ZipFile(download, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(f"doejane_1001_5001_{NB}", "jane " * 200)
+        zf.writestr(f"roeeric_1002_5002_{NB}", "eric")
+    data = bytearray(download.read_bytes())
+    start = data.find(f"doejane_1001_5001_{NB}".encode()) + len(f"doejane_1001_5001_{NB}")
+    data[start + 4 : start + 8] = bytes(b ^ 0xFF for b in data[start + 4 : start + 8])  # inside jane's data
+    download.write_bytes(bytes(data))
+    report = collect(A, download, tmp_path / "course", [NB])
+    assert report.collected == {"1002": [NB]}
+    assert len(report.skipped) == 1 and report.skipped[0].startswith(
+        f"doejane_1001_5001_{NB}: cannot be extracted from the zip (Error -3 while decompressing data"
+    )
+    assert report.skipped[0].endswith("): download it again")
 
 
 def test_a_moodle_folder(tmp_path):

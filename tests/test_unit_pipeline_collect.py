@@ -54,14 +54,23 @@ def test_a_canvas_download(tmp_path):
             f"roeeric_LATE_1002_5002_{A}-1.ipynb": "eric, late, renamed by Canvas",
         },
     )
-    report = collect(A, download, tmp_path / "course", [NB])
+    course = tmp_path / "course"
+    report = collect(A, download, course, [NB])
     assert report.collected == {"1001": [NB], "1002": [NB]} and report.skipped == []
-    assert submitted(tmp_path / "course") == {
+    assert submitted(course) == {
         f"1001/{A}/{NB}": "jane",
         f"1002/{A}/{NB}": "eric, late, renamed by Canvas",
     }
-    stamp = (tmp_path / "course" / "submitted" / "1001" / A / "timestamp.txt").read_text()
-    assert stamp.endswith(" UTC") and stamp[:4].isdigit()
+    details = {row.entry: row.detail.split(";")[0] for row in report.files}  # (the text is no notebook)
+    assert details[f"roeeric_LATE_1002_5002_{A}-1.ipynb"] == f"collected as {NB} (renamed from {A}-1.ipynb)"
+    # A Canvas zip carries no submission times (every entry has the time the zip was built): no
+    # timestamp.txt, and the record beside the submission keeps what Canvas did say.
+    assert not list((course / "submitted").glob("*/*/timestamp.txt"))
+    eric = record(course, "1002")
+    assert eric["time"] is None and eric["late_mark"] is True
+    assert eric["files"] == {NB: f"roeeric_LATE_1002_5002_{A}-1.ipynb"}
+    assert eric["lms"]["canvas_attachment_id"] == "5002" and eric["lms"]["canvas_prefix"] == "roeeric_LATE_1002"
+    assert record(course, "1001")["late_mark"] is False
 
 
 def test_the_latest_canvas_submission_wins(tmp_path):
@@ -73,8 +82,12 @@ def test_the_latest_canvas_submission_wins(tmp_path):
             f"doejane_1001_50_{A}-1.ipynb": "an even older one",
         },
     )
-    collect(A, download, tmp_path / "course", [NB])
+    report = collect(A, download, tmp_path / "course", [NB])
     assert submitted(tmp_path / "course") == {f"1001/{A}/{NB}": "second attempt"}
+    assert report.skipped == [
+        f"doejane_1001_50_{A}-1.ipynb: an older upload of the same notebook (attachment 900 is later): the latest wins",
+        f"doejane_1001_99_{NB}: an older upload of the same notebook (attachment 900 is later): the latest wins",
+    ]
 
 
 @pytest.mark.parametrize("name", ["../../escape.ipynb", "/tmp/absolute.ipynb", "x/../../escape.ipynb"])
@@ -88,11 +101,13 @@ def test_unsafe_paths_in_a_zip_are_skipped_and_reported(tmp_path, name):
         "canvas.zip",
         "deep",
         "deep/course",
+        "deep/course/reports",
+        f"deep/course/reports/{A}-collect.csv",
         "deep/course/submitted",
         "deep/course/submitted/1001",
         f"deep/course/submitted/1001/{A}",
         f"deep/course/submitted/1001/{A}/{NB}",
-        f"deep/course/submitted/1001/{A}/timestamp.txt",
+        f"deep/course/submitted/1001/{A}/{COLLECT_RECORD}",
     }
 
 
@@ -173,7 +188,13 @@ def test_a_plain_folder_per_student(tmp_path):
     (download / "alice" / ".ipynb_checkpoints" / f"{A}-checkpoint.ipynb").write_text("autosave")
     (download / "bob" / f"._{NB}").write_text("macOS resource fork")
     report = collect(A, download, tmp_path / "course", [NB])
-    assert report.collected == {"alice": [NB], "bob": [NB]} and report.skipped == []
+    assert report.collected == {"alice": [NB], "bob": [NB]}
+    system = "a system file (macOS or Windows metadata, a checkpoint), not a submission"
+    assert report.skipped == [
+        f"alice/.ipynb_checkpoints/{A}-checkpoint.ipynb: {system}",
+        f"bob/._{NB}: {system}",
+        "stray.ipynb: not in a student's folder, and not named the way Canvas or Moodle name their downloads",
+    ]
     assert submitted(tmp_path / "course") == {f"alice/{A}/{NB}": "alice", f"bob/{A}/{NB}": "bob"}
 
 
@@ -186,7 +207,10 @@ def test_unusable_student_ids_are_skipped_with_the_reason(tmp_path, student):
     (download / "ok" / NB).write_text("fine")
     report = collect(A, download, tmp_path / "course", [NB])
     assert list(report.collected) == ["ok"]
-    assert report.skipped == [f"{student!r}: not a usable student id"]
+    assert report.skipped == [
+        f"{student}/{NB}: {student!r} is not a usable student id (a folder name nbgrader can use)"
+    ]
+    assert sorted(p.name for p in (tmp_path / "course" / "submitted").iterdir()) == ["ok"]
 
 
 def test_symlinks_are_ignored(tmp_path):
@@ -200,6 +224,7 @@ def test_symlinks_are_ignored(tmp_path):
     report = collect(A, download, tmp_path / "course", [NB])
     assert list(report.collected) == ["bob"]
     assert "the instructor's solutions" not in submitted(tmp_path / "course").values()
+    assert report.skipped == [f"alice/{NB}: a link, not a file (links are not followed)"]
 
 
 def test_an_assignment_with_several_notebooks_is_matched_by_name(tmp_path):
@@ -217,8 +242,10 @@ def test_an_assignment_with_several_notebooks_is_matched_by_name(tmp_path):
     report = collect(A, download, tmp_path / "course", expected)
     assert report.collected == {"1001": expected, "1002": ["part-b.ipynb"]}
     assert report.skipped == [
-        "1003: no notebook matches ['part-a.ipynb', 'part-b.ipynb'] (['kimmin_1003_5003_homework.ipynb'])"
+        "doejane_1001_5001_notes.ipynb: not one of this assignment's notebooks (part-a.ipynb, part-b.ipynb)",
+        "kimmin_1003_5003_homework.ipynb: not one of this assignment's notebooks (part-a.ipynb, part-b.ipynb)",
     ]
+    assert "1003 (kimmin): the download holds no notebook of this assignment" in report.notes
     assert submitted(tmp_path / "course") == {
         f"1001/{A}/part-a.ipynb": "jane a",
         f"1001/{A}/part-b.ipynb": "jane b, resubmitted",

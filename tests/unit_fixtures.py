@@ -3,8 +3,9 @@ course folder, a gradebook filled the way `nbgrader generate_assignment` fills i
 run a few lines in a forked child. No kernel, no server, no nbgrader subprocess.
 
 The pytest fixtures built on these are in tests/conftest.py: `released_course` (a course folder
-whose gradebook has ASSIGNMENT released, nothing graded yet) and `released_gradebook` (the
-session's pristine gradebook it copies).
+whose gradebook has ASSIGNMENT released, nothing graded yet), `released_gradebook` (the session's
+pristine gradebook it copies) and `empty_gradebook` (the new gradebook every other one starts from:
+copy it, then fill it with `record_release` or nbgrader's API).
 """
 
 from __future__ import annotations

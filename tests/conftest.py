@@ -27,35 +27,11 @@ def make_course_copy(destination: Path, assignments: list[str]) -> Path:
 
 
 @pytest.fixture(scope="session")
-def released_gradebook(tmp_path_factory) -> Path:
-    """A gradebook file in which the assignment of tests/unit_fixtures.py is released (built once
-    per session with nbgrader's API; `released_course` hands each test a copy). nbgrader runs the
-    `alembic` command to learn the schema version whenever it creates a database (seconds on a
-    busy machine); a fixed version is recorded instead, which nothing in the course reads."""
-    import nbgrader.api
-
-    from tests.unit_fixtures import ASSIGNMENT, NOTEBOOK, record_release, template_cells
-
-    path = tmp_path_factory.mktemp("released") / "gradebook.db"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(nbgrader.api, "get_alembic_version", lambda: "unit-test")
-        record_release(f"sqlite:///{path}", ASSIGNMENT, {NOTEBOOK: template_cells()})
-    return path
-
-
-@pytest.fixture
-def released_course(tmp_path, released_gradebook) -> Path:
-    """A course root with the template of tests/unit_fixtures.py as notebooks/a1/nb.ipynb and a
-    gradebook (gradebook.db) in which a1 is released and nothing is graded yet."""
-    from tests.unit_fixtures import copy_released_course
-
-    return copy_released_course(tmp_path / "course", released_gradebook)
-
-
-@pytest.fixture(scope="session")
 def empty_gradebook(tmp_path_factory) -> Path:
-    """A new, empty nbgrader gradebook to copy, made once per session (see `released_gradebook` for
-    why the schema version is fixed)."""
+    """A new, empty nbgrader gradebook to copy, made once per session; every other gradebook the
+    tests build starts as a copy of it. nbgrader runs the `alembic` command to learn the schema
+    version whenever it creates a database (seconds on a busy machine); a fixed version is recorded
+    instead, which nothing in the course reads."""
     import nbgrader.api
 
     from course.pipeline.gradebook import open_gradebook
@@ -66,3 +42,25 @@ def empty_gradebook(tmp_path_factory) -> Path:
         with open_gradebook(root):
             pass
     return root / "gradebook.db"
+
+
+@pytest.fixture(scope="session")
+def released_gradebook(tmp_path_factory, empty_gradebook) -> Path:
+    """A gradebook file in which the assignment of tests/unit_fixtures.py is released, filled with
+    nbgrader's API as `nbgrader generate_assignment` fills it (built once per session from
+    `empty_gradebook`; `released_course` hands each test a copy)."""
+    from tests.unit_fixtures import ASSIGNMENT, NOTEBOOK, record_release, template_cells
+
+    path = tmp_path_factory.mktemp("released") / "gradebook.db"
+    shutil.copyfile(empty_gradebook, path)
+    record_release(f"sqlite:///{path}", ASSIGNMENT, {NOTEBOOK: template_cells()})
+    return path
+
+
+@pytest.fixture
+def released_course(tmp_path, released_gradebook) -> Path:
+    """A course root with the template of tests/unit_fixtures.py as notebooks/a1/nb.ipynb and a
+    gradebook (gradebook.db) in which a1 is released and nothing is graded yet."""
+    from tests.unit_fixtures import copy_released_course
+
+    return copy_released_course(tmp_path / "course", released_gradebook)

@@ -1,8 +1,11 @@
 """course.pipeline.collect: LMS downloads and plain folders into submitted/<id>/<assignment>/,
-with unsafe entries skipped and reported and nothing written outside submitted/."""
+with every file collected or skipped with its reason, and nothing written outside the course
+(submitted/ and the account in reports/). No roster and no gradebook here: students are named by
+their LMS number or folder (tests/test_collect.py covers rosters, times and the gradebook)."""
 
 from __future__ import annotations
 
+import json
 import stat
 import zipfile
 from pathlib import Path
@@ -11,7 +14,7 @@ import pytest
 
 from course.errors import UsageError
 from course.pipeline import collect as collect_module
-from course.pipeline.collect import collect
+from course.pipeline.collect import COLLECT_RECORD, collect
 
 A = "00-orientation"
 NB = f"{A}.ipynb"
@@ -25,13 +28,18 @@ def make_zip(path: Path, entries: dict[str, str]) -> Path:
 
 
 def submitted(root: Path) -> dict[str, str]:
-    """Every file under submitted/, relative path -> text (timestamps left out)."""
+    """Every file under submitted/, relative path -> text, but for the time (timestamp.txt) and the
+    record of where each file and the time came from (collect.json), checked where they matter."""
     base = root / "submitted"
     return {
         str(p.relative_to(base)): p.read_text()
         for p in sorted(base.rglob("*"))
-        if p.is_file() and p.name != "timestamp.txt"
+        if p.is_file() and p.name not in ("timestamp.txt", COLLECT_RECORD)
     }
+
+
+def record(root: Path, student: str) -> dict:
+    return json.loads((root / "submitted" / student / A / COLLECT_RECORD).read_text())
 
 
 def everything(folder: Path) -> set[str]:
@@ -46,14 +54,23 @@ def test_a_canvas_download(tmp_path):
             f"roeeric_LATE_1002_5002_{A}-1.ipynb": "eric, late, renamed by Canvas",
         },
     )
-    report = collect(A, download, tmp_path / "course", [NB])
+    course = tmp_path / "course"
+    report = collect(A, download, course, [NB])
     assert report.collected == {"1001": [NB], "1002": [NB]} and report.skipped == []
-    assert submitted(tmp_path / "course") == {
+    assert submitted(course) == {
         f"1001/{A}/{NB}": "jane",
         f"1002/{A}/{NB}": "eric, late, renamed by Canvas",
     }
-    stamp = (tmp_path / "course" / "submitted" / "1001" / A / "timestamp.txt").read_text()
-    assert stamp.endswith(" UTC") and stamp[:4].isdigit()
+    details = {row.entry: row.detail.split(";")[0] for row in report.files}  # (the text is no notebook)
+    assert details[f"roeeric_LATE_1002_5002_{A}-1.ipynb"] == f"collected as {NB} (renamed from {A}-1.ipynb)"
+    # A Canvas zip carries no submission times (every entry has the time the zip was built): no
+    # timestamp.txt, and the record beside the submission keeps what Canvas did say.
+    assert not list((course / "submitted").glob("*/*/timestamp.txt"))
+    eric = record(course, "1002")
+    assert eric["time"] is None and eric["late_mark"] is True
+    assert eric["files"] == {NB: f"roeeric_LATE_1002_5002_{A}-1.ipynb"}
+    assert eric["lms"]["canvas_attachment_id"] == "5002" and eric["lms"]["canvas_prefix"] == "roeeric_LATE_1002"
+    assert record(course, "1001")["late_mark"] is False
 
 
 def test_the_latest_canvas_submission_wins(tmp_path):
@@ -65,8 +82,12 @@ def test_the_latest_canvas_submission_wins(tmp_path):
             f"doejane_1001_50_{A}-1.ipynb": "an even older one",
         },
     )
-    collect(A, download, tmp_path / "course", [NB])
+    report = collect(A, download, tmp_path / "course", [NB])
     assert submitted(tmp_path / "course") == {f"1001/{A}/{NB}": "second attempt"}
+    assert report.skipped == [
+        f"doejane_1001_50_{A}-1.ipynb: an older upload of the same notebook (attachment 900 is later): the latest wins",
+        f"doejane_1001_99_{NB}: an older upload of the same notebook (attachment 900 is later): the latest wins",
+    ]
 
 
 @pytest.mark.parametrize("name", ["../../escape.ipynb", "/tmp/absolute.ipynb", "x/../../escape.ipynb"])
@@ -80,11 +101,13 @@ def test_unsafe_paths_in_a_zip_are_skipped_and_reported(tmp_path, name):
         "canvas.zip",
         "deep",
         "deep/course",
+        "deep/course/reports",
+        f"deep/course/reports/{A}-collect.csv",
         "deep/course/submitted",
         "deep/course/submitted/1001",
         f"deep/course/submitted/1001/{A}",
         f"deep/course/submitted/1001/{A}/{NB}",
-        f"deep/course/submitted/1001/{A}/timestamp.txt",
+        f"deep/course/submitted/1001/{A}/{COLLECT_RECORD}",
     }
 
 
@@ -103,7 +126,7 @@ def test_oversized_entries_are_skipped(tmp_path, monkeypatch):
     download = make_zip(tmp_path / "canvas.zip", {f"doejane_1001_5001_{NB}": "x" * 11, f"roeeric_1002_5002_{NB}": "ok"})
     report = collect(A, download, tmp_path / "course", [NB])
     assert list(report.collected) == ["1002"]
-    assert report.skipped == [f"doejane_1001_5001_{NB}: too large"]
+    assert report.skipped == [f"doejane_1001_5001_{NB}: too large (11 bytes; the limit is 10 bytes a file)"]
 
 
 def test_entries_beyond_the_total_size_are_skipped(tmp_path, monkeypatch):
@@ -113,7 +136,29 @@ def test_entries_beyond_the_total_size_are_skipped(tmp_path, monkeypatch):
     )
     report = collect(A, download, tmp_path / "course", [NB])
     assert sorted(report.collected) == ["1001", "1003"]
-    assert report.skipped == [f"bbb_1002_2_{NB}: too large"]
+    assert report.skipped == [
+        f"bbb_1002_2_{NB}: not extracted: the download's files add up to more than 15 bytes, "
+        "the limit for one collection"
+    ]
+
+
+def test_a_damaged_entry_is_skipped_and_the_rest_collected(tmp_path):
+    """A zip whose compressed data is damaged (a cut-short or corrupted download): zipfile raises
+    zlib.error for that entry, which must not end the whole collection."""
+    download = tmp_path / "canvas.zip"
+    with zipfile.ZipFile(download, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(f"doejane_1001_5001_{NB}", "jane " * 200)
+        zf.writestr(f"roeeric_1002_5002_{NB}", "eric")
+    data = bytearray(download.read_bytes())
+    start = data.find(f"doejane_1001_5001_{NB}".encode()) + len(f"doejane_1001_5001_{NB}")
+    data[start + 4 : start + 8] = bytes(b ^ 0xFF for b in data[start + 4 : start + 8])  # inside jane's data
+    download.write_bytes(bytes(data))
+    report = collect(A, download, tmp_path / "course", [NB])
+    assert report.collected == {"1002": [NB]}
+    assert len(report.skipped) == 1 and report.skipped[0].startswith(
+        f"doejane_1001_5001_{NB}: cannot be extracted from the zip (Error -3 while decompressing data"
+    )
+    assert report.skipped[0].endswith("): download it again")
 
 
 def test_a_moodle_folder(tmp_path):
@@ -143,7 +188,13 @@ def test_a_plain_folder_per_student(tmp_path):
     (download / "alice" / ".ipynb_checkpoints" / f"{A}-checkpoint.ipynb").write_text("autosave")
     (download / "bob" / f"._{NB}").write_text("macOS resource fork")
     report = collect(A, download, tmp_path / "course", [NB])
-    assert report.collected == {"alice": [NB], "bob": [NB]} and report.skipped == []
+    assert report.collected == {"alice": [NB], "bob": [NB]}
+    system = "a system file (macOS or Windows metadata, a checkpoint), not a submission"
+    assert report.skipped == [
+        f"alice/.ipynb_checkpoints/{A}-checkpoint.ipynb: {system}",
+        f"bob/._{NB}: {system}",
+        "stray.ipynb: not in a student's folder, and not named the way Canvas or Moodle name their downloads",
+    ]
     assert submitted(tmp_path / "course") == {f"alice/{A}/{NB}": "alice", f"bob/{A}/{NB}": "bob"}
 
 
@@ -156,7 +207,10 @@ def test_unusable_student_ids_are_skipped_with_the_reason(tmp_path, student):
     (download / "ok" / NB).write_text("fine")
     report = collect(A, download, tmp_path / "course", [NB])
     assert list(report.collected) == ["ok"]
-    assert report.skipped == [f"{student!r}: not a usable student id"]
+    assert report.skipped == [
+        f"{student}/{NB}: {student!r} is not a usable student id (a folder name nbgrader can use)"
+    ]
+    assert sorted(p.name for p in (tmp_path / "course" / "submitted").iterdir()) == ["ok"]
 
 
 def test_symlinks_are_ignored(tmp_path):
@@ -170,6 +224,7 @@ def test_symlinks_are_ignored(tmp_path):
     report = collect(A, download, tmp_path / "course", [NB])
     assert list(report.collected) == ["bob"]
     assert "the instructor's solutions" not in submitted(tmp_path / "course").values()
+    assert report.skipped == [f"alice/{NB}: a link, not a file (links are not followed)"]
 
 
 def test_an_assignment_with_several_notebooks_is_matched_by_name(tmp_path):
@@ -187,8 +242,10 @@ def test_an_assignment_with_several_notebooks_is_matched_by_name(tmp_path):
     report = collect(A, download, tmp_path / "course", expected)
     assert report.collected == {"1001": expected, "1002": ["part-b.ipynb"]}
     assert report.skipped == [
-        "1003: no notebook matches ['part-a.ipynb', 'part-b.ipynb'] (['kimmin_1003_5003_homework.ipynb'])"
+        "doejane_1001_5001_notes.ipynb: not one of this assignment's notebooks (part-a.ipynb, part-b.ipynb)",
+        "kimmin_1003_5003_homework.ipynb: not one of this assignment's notebooks (part-a.ipynb, part-b.ipynb)",
     ]
+    assert "1003 (kimmin): the download holds no notebook of this assignment" in report.notes
     assert submitted(tmp_path / "course") == {
         f"1001/{A}/part-a.ipynb": "jane a",
         f"1001/{A}/part-b.ipynb": "jane b, resubmitted",
@@ -228,16 +285,36 @@ def test_a_notebook_whose_name_ends_in_digits_is_matched_by_name(tmp_path, name)
         tmp_path / "canvas.zip", {f"doejane_1001_5001_{name}": "the work", "doejane_1001_5001_scratch.ipynb": "notes"}
     )
     report = collect(assignment, download, tmp_path / "course", [expected])
-    assert report.collected == {"1001": [expected]} and report.skipped == []
+    assert report.collected == {"1001": [expected]}
+    assert report.skipped == [f"doejane_1001_5001_scratch.ipynb: not one of this assignment's notebooks ({expected})"]
     assert submitted(tmp_path / "course") == {f"1001/{assignment}/{expected}": "the work"}
 
 
-def test_numbered_notebooks_of_one_assignment_are_told_apart(tmp_path):
+@pytest.mark.parametrize("layout", ["plain folder", "canvas"])
+def test_numbered_notebooks_of_one_assignment_are_told_apart(tmp_path, layout):
+    """ "part-1.ipynb" is a notebook of its own, not a Canvas re-upload of "part.ipynb"; a re-upload
+    of "part-2.ipynb" ("part-2-1.ipynb") is still part 2."""
     expected = ["part-1.ipynb", "part-2.ipynb"]
-    download = tmp_path / "plain"
-    (download / "alice").mkdir(parents=True)
-    (download / "alice" / "part-1.ipynb").write_text("one")
-    (download / "alice" / "part-2.ipynb").write_text("two")
+    if layout == "canvas":
+        download = make_zip(
+            tmp_path / "canvas.zip",
+            {
+                "alice_1001_7_part-1.ipynb": "one",
+                "alice_1001_8_part-2.ipynb": "two",
+                "alice_1001_9_part-2-1.ipynb": "2b",
+            },
+        )
+        student, second = "1001", "2b"
+    else:
+        download = tmp_path / "plain"
+        (download / "alice").mkdir(parents=True)
+        (download / "alice" / "part-1.ipynb").write_text("one")
+        (download / "alice" / "part-2.ipynb").write_text("two")
+        student, second = "alice", "two"
     report = collect(A, download, tmp_path / "course", expected)
-    assert report.collected == {"alice": expected}
-    assert submitted(tmp_path / "course") == {f"alice/{A}/part-1.ipynb": "one", f"alice/{A}/part-2.ipynb": "two"}
+    assert report.collected == {student: expected}
+    assert submitted(tmp_path / "course") == {
+        f"{student}/{A}/part-1.ipynb": "one",
+        f"{student}/{A}/part-2.ipynb": second,
+    }
+    assert all("older upload" in line for line in report.skipped) and len(report.skipped) == (layout == "canvas")

@@ -75,9 +75,11 @@ def graded(student: str, scores: dict, responded: dict, problems: list[str] | No
 
 
 def submission_folder(base, student: str = "1001"):
+    """A collected submission: the released notebook (write_result reads it again with the grader's
+    reader when the worker reported a problem with it) and its time."""
     folder = base / "submitted" / student / A
     folder.mkdir(parents=True)
-    (folder / NB).write_text("the student's own file, replaced by the graded one")
+    nbformat.write(released(template_cells()), folder / NB)
     (folder / "timestamp.txt").write_text("2024-03-01 12:00:00.000000 UTC")
     return folder
 
@@ -154,7 +156,20 @@ def test_write_result_writes_the_graded_notebook_and_the_report(batch):
     assert (target / NB).read_text() == results["1001"].notebooks[0].graded_json
     assert (target / "timestamp.txt").read_text() == "2024-03-01 12:00:00.000000 UTC"
     report = json.loads((target / "grading-report.json").read_text())
-    assert report == {"problems": [f"{NB}: cell #4 ran longer than 60 s"], "seconds": 1.23}
+    assert report == {
+        "problems": [f"{NB}: cell #4 ran longer than 60 s"],
+        "seconds": 1.23,
+        "unreadable": {},  # a problem while running is not an unreadable notebook
+        "manual_grades": {"kept": [], "answer_changed": []},
+        "lateness": {
+            "submitted": "2024-03-01T12:00:00",
+            "due": None,
+            "extension_seconds": 0,
+            "extension_given_as": "",
+            "seconds_late": 0,
+            "penalties": {"nb": None},  # not late: no penalty, as nbgrader leaves it
+        },
+    }
     failed = json.loads((root / "autograded" / "1003" / A / "grading-report.json").read_text())
     assert failed["problems"] == ["the submission folder is too large"]
 
@@ -182,17 +197,6 @@ def test_grading_again_replaces_the_earlier_files(course, tmp_path):
     stale.write_text("from the first run")
     record(course, folder, graded("1001", {"ex1-test": 1.0}, {}))
     assert not stale.exists() and grades(course, "1001")["ex1-test"] == (1.0, False)
-
-
-def test_a_regrade_after_a_human_graded_asks_for_review(course, tmp_path):
-    """As nbgrader's autograde does: a grade with a manual score needs another look."""
-    folder = submission_folder(tmp_path)
-    record(course, folder, graded("1001", {"ex1-test": 2.0}, {"ex3-answer": True}))
-    with Gradebook(database_url(course)) as gb:
-        gb.find_grade("ex1-test", "nb", A, "1001").manual_score = 1.0
-        gb.db.commit()
-    record(course, folder, graded("1001", {"ex1-test": 2.0}, {"ex3-answer": True}))
-    assert grades(course, "1001")["ex1-test"] == (2.0, True)
 
 
 def test_an_answer_given_on_resubmission_loses_the_earlier_no_response(course, tmp_path):

@@ -16,6 +16,7 @@ from sqlalchemy.exc import SAWarning
 from course.autograder.worker import NotebookResult, SubmissionResult
 from course.paths import course_root
 from course.pipeline.gradebook import write_result
+from tests.unit_fixtures import record_release
 
 NB = "work.ipynb"
 
@@ -41,15 +42,11 @@ def graded(answer: str, written: str) -> str:
 
 @pytest.fixture()
 def course(tmp_path, empty_gradebook) -> Path:
+    """Assignment a released with work.ipynb (the cells of `graded`), as nbgrader's generate_assignment
+    records it (tests/unit_fixtures.record_release)."""
     shutil.copy2(course_root() / "nbgrader_config.py", tmp_path / "nbgrader_config.py")
     shutil.copy2(empty_gradebook, tmp_path / "gradebook.db")
-    with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}") as gb:
-        gb.add_assignment("a")
-        gb.add_notebook("work", "a")
-        gb.add_grade_cell("t1", "work", "a", max_score=2, cell_type="code")
-        gb.add_grade_cell("w1", "work", "a", max_score=3, cell_type="markdown")
-        gb.add_solution_cell("a1", "work", "a")
-        gb.add_solution_cell("w1", "work", "a")
+    record_release(f"sqlite:///{tmp_path / 'gradebook.db'}", "a", {NB: nbformat.reads(graded("", ""), 4).cells})
     (tmp_path / "submitted" / "amy" / "a").mkdir(parents=True)
     return tmp_path
 

@@ -3,8 +3,9 @@ course folder, a gradebook filled the way `nbgrader generate_assignment` fills i
 run a few lines in a forked child. No kernel, no server, no nbgrader subprocess.
 
 The pytest fixtures built on these are in tests/conftest.py: `released_course` (a course folder
-whose gradebook has ASSIGNMENT released, nothing graded yet) and `released_gradebook` (the
-session's pristine gradebook it copies).
+whose gradebook has ASSIGNMENT released, nothing graded yet), `released_gradebook` (the session's
+pristine gradebook it copies) and `empty_gradebook` (the new gradebook every other one starts from:
+copy it, then fill it with `record_release` or nbgrader's API).
 """
 
 from __future__ import annotations
@@ -260,14 +261,25 @@ def wait_until(condition: Callable[[], bool], timeout: float = 5.0) -> bool:
     return True
 
 
-def graded_notebook(answers: dict[str, str] | None = None) -> NotebookNode:
-    """The template with the answer cells' text replaced by `answers` (grade id -> source), as
-    an autograded notebook holds a student's answers (outputs left out)."""
+def graded_notebook(
+    answers: dict[str, str] | None = None, failures: dict[str, tuple[str, str]] | None = None
+) -> NotebookNode:
+    """An autograded notebook as `course grade` leaves it: the template's cells, each answer cell
+    holding `answers[grade id]`, or the stub it was released with when not given (an answer left
+    untouched, which the report counts as not attempted), and under each test cell of `failures`
+    (grade id -> (ename, evalue)) the error output a failing test leaves. No other outputs."""
     graded = notebook(template_cells())
+    stubs = by_id(released(template_cells()))
     for cell in graded.cells:
-        gid = cell.metadata["nbgrader"]["grade_id"]
+        meta = cell.metadata["nbgrader"]
+        gid = meta["grade_id"]
         if gid in (answers or {}):
             cell.source = answers[gid]
+        elif meta.get("solution"):
+            cell.source = stubs[gid].source
+        if gid in (failures or {}):
+            ename, evalue = failures[gid]
+            cell.outputs = [v4.new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])]
     return graded
 
 
@@ -287,14 +299,16 @@ def record_graded(
     responded: dict[str, bool] | None = None,
     answers: dict[str, str] | None = None,
     problems: list[str] | None = None,
+    failures: dict[str, tuple[str, str]] | None = None,
 ) -> None:
     """Record one graded submission of ASSIGNMENT in `root` as `course grade` does
     (course.pipeline.gradebook.write_result): scores by grade id, written answers attempted or
-    not, the answer cells' text in the autograded notebook, and the grader's problems."""
+    not, the answer cells' text and the failed tests' errors in the autograded notebook (see
+    `graded_notebook`), and the grader's problems."""
     from course.autograder.worker import NotebookResult, SubmissionResult
     from course.pipeline.gradebook import open_gradebook, write_result
 
-    graded = graded_notebook(answers)
+    graded = graded_notebook(answers, failures)
     folder = root / "submitted" / student / ASSIGNMENT
     folder.mkdir(parents=True, exist_ok=True)
     result = SubmissionResult(

@@ -11,8 +11,9 @@ Sources:
 
 Every file in the download is accounted for: collected, or skipped with its reason (not a notebook,
 an older upload of the same notebook, a student who is not on the roster, a system file, an unsafe
-path). Each roster student without a submission and each submission without a roster student is
-listed. The whole account is printed and written to reports/<assignment>-collect.csv.
+path, a file too large or damaged in the zip). Each roster student without a submission and each
+submission without a roster student is listed. The whole account is printed and written to
+reports/<assignment>-collect.csv.
 
 Times. nbgrader judges lateness by submitted/<id>/<a>/timestamp.txt, so it is written only with a
 real time, and collect.json beside it says where the time came from: the exchange's timestamp; the
@@ -30,6 +31,7 @@ import json
 import shutil
 import tempfile
 import zipfile
+import zlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -120,6 +122,10 @@ class Found:
     modified: dt.datetime | None  # the file's own time (zip entry time or mtime), naive local
 
 
+def _size(n: float) -> str:
+    return f"{n / 1e9:.1f} GB" if n >= 1e9 else f"{n / 1e6:.1f} MB" if n >= 1e5 else f"{n:.0f} bytes"
+
+
 def _extract(archive: Path, into: Path, report: CollectReport) -> list[Found]:
     found, total = [], 0
     with zipfile.ZipFile(archive) as zf:
@@ -130,14 +136,29 @@ def _extract(archive: Path, into: Path, report: CollectReport) -> list[Found]:
             if name.is_absolute() or ".." in name.parts or (info.external_attr >> 16) & 0o170000 == 0o120000:
                 report.skip(info.filename, "unsafe path or link in the archive")
                 continue
-            if info.file_size > MAX_FILE_BYTES or total + info.file_size > MAX_TOTAL_BYTES:
-                report.skip(info.filename, f"too large ({info.file_size / 1e6:.1f} MB)")
+            if info.file_size > MAX_FILE_BYTES:
+                report.skip(
+                    info.filename, f"too large ({_size(info.file_size)}; the limit is {_size(MAX_FILE_BYTES)} a file)"
+                )
+                continue
+            if total + info.file_size > MAX_TOTAL_BYTES:
+                report.skip(
+                    info.filename,
+                    f"not extracted: the download's files add up to more than {_size(MAX_TOTAL_BYTES)}, "
+                    "the limit for one collection",
+                )
                 continue
             total += info.file_size
             # extracted under a neutral name: entry names are the LMS's, any characters at all
             target = into / f"{index:06d}"
-            with zf.open(info) as src, open(target, "wb") as dst:
-                shutil.copyfileobj(src, dst, length=1 << 20)
+            try:
+                with zf.open(info) as src, open(target, "wb") as dst:
+                    shutil.copyfileobj(src, dst, length=1 << 20)
+            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+                # a damaged, encrypted or oddly compressed entry: this file is lost, not the collection
+                target.unlink(missing_ok=True)
+                report.skip(info.filename, f"cannot be extracted from the zip ({exc}): download it again")
+                continue
             found.append(Found(target, info.filename, dt.datetime(*info.date_time)))
     return found
 
@@ -374,7 +395,7 @@ def _collect_one(
     notes: list[str] = []
     used: set[int] = set()
     for expected in notebooks:
-        same = [c for c in notebook_files if _notebook_name(c) == expected]
+        same = [c for c in notebook_files if _which_notebook(c, notebooks) == expected]
         if not same and len(notebooks) == 1:
             same = notebook_files  # an assignment with one notebook takes any single notebook
         if not same:
@@ -474,10 +495,18 @@ def _collect_one(
     report.submissions[student] = sub
 
 
-def _notebook_name(c: Candidate) -> str:
+def _which_notebook(c: Candidate, notebooks: list[str]) -> str | None:
+    """The assignment's notebook a file is: the one of its exact name, else the one of its name
+    without the "-1" Canvas adds to a re-uploaded file ("x-1.ipynb" is "x.ipynb"). The exact name
+    comes first because a notebook's own name may end in digits too ("04-ukraine-1991-96.ipynb",
+    "part-2.ipynb")."""
     if c.canvas:
-        return c.canvas.notebook_name or ""
-    return PurePosixPath(c.in_folder).name
+        exact, renamed = c.canvas.display_name or "", c.canvas.notebook_name or ""
+    else:
+        exact = renamed = PurePosixPath(c.in_folder).name
+    if exact in notebooks:
+        return exact
+    return renamed if renamed in notebooks else None
 
 
 def _readability(path: Path, root: Path) -> str:

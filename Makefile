@@ -1,5 +1,6 @@
 # One-command set-up on a fresh machine with only Python 3.11+ and make.
-#   make lab        - install into .venv if needed, build the student version, open JupyterLab
+#   make lab        - install into .venv if needed, build the student version (skipped when the
+#                     workspace already has it), open the learner's JupyterLab
 #   make instructor - JupyterLab at the course root with the formgrader, for grading (course lab)
 #   make test       - install into .venv if needed, run the whole test suite
 #   make test-fast  - the inner loop: every test that starts no kernel and no server (under a minute)
@@ -40,8 +41,12 @@ workspace: $(STAMP)
 # JupyterLab refuses to run as root unless told; containers and CI machines often are root.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
+# The learner's lab: course/lab/ (instructor tools and the news pop-up off) joins the Jupyter
+# config path for this launch only; nothing is written to ~/.jupyter or to .venv.
+LAB_CONFIG := $(CURDIR)/course/lab$(if $(JUPYTER_CONFIG_PATH),:$(JUPYTER_CONFIG_PATH),)
+
 lab: workspace
-	$(BIN)/jupyter lab --notebook-dir=workspace --ServerApp.port=$(PORT) $(ALLOW_ROOT) \
+	JUPYTER_CONFIG_PATH='$(LAB_CONFIG)' $(BIN)/jupyter lab --notebook-dir=workspace --ServerApp.port=$(PORT) $(ALLOW_ROOT) \
 	    $(if $(filter none,$(BROWSER)),--no-browser,$(if $(BROWSER),--ServerApp.browser='$(BROWSER)',))
 
 # The instructor's Lab: at the course root, where the formgrader finds the course and its links

@@ -36,7 +36,7 @@ from course.widgets import (
 )
 from course.widgets.arsenal import drawn_shares
 from course.widgets.controls import _Base as _LabelledBase
-from course.widgets.quiz import KEY_FILE, key_matches, make_key, quiz_keys
+from course.widgets.keys import KEY_FILE, key_matches, make_key, quiz_keys
 from course.widgets.timeline_chart import CHAR_PX
 from course.widgets.timeline_chart import WIDTH as CHART_WIDTH
 

@@ -17,18 +17,15 @@ In a graded class there are no keys: nbgrader's release does not carry `.quiz-ke
 COURSE_MODE=class (set by the hub) Check only echoes the choice and the line to keep, whatever
 keys it finds. Under nbgrader (`NBGRADER_EXECUTION` is set while validating or autograding) the
 factories return static HTML: they never wait for input.
-Model: `make_key`, `key_matches`, `quiz_keys`. Views: `multiple_choice`, `numeric_question`,
+Model: `course.widgets.keys` (`make_key`, `key_matches`, `quiz_keys`). Views: `multiple_choice`, `numeric_question`,
 `ordering_question`.
 """
 
 from __future__ import annotations
 
-import ast
-import hashlib
 import html
 import json
 import os
-import secrets
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -36,10 +33,18 @@ import ipywidgets as w
 
 from course import settings
 from course.widgets.controls import LiveRegion
+from course.widgets.keys import KEY_FILE, key_matches, make_key, quiz_keys
 from course.widgets.static import StaticBox, StaticHTML
 
-KEY_FILE = ".quiz-keys.json"  # beside the learner's notebook, written by `course workspace`
-QUIZ_FACTORIES = {"multiple_choice": "choice", "numeric_question": "numeric", "ordering_question": "ordering"}
+__all__ = [
+    "KEY_FILE",
+    "key_matches",
+    "make_key",
+    "multiple_choice",
+    "numeric_question",
+    "ordering_question",
+    "quiz_keys",
+]
 
 
 def grading_in_progress() -> bool:
@@ -50,95 +55,6 @@ def grading_in_progress() -> bool:
 def graded_class() -> bool:
     """True in a graded class: the hub (or the instructor's image) sets COURSE_MODE=class."""
     return (settings.MODE.get() or "").strip().lower() == "class"
-
-
-# --- keys ----------------------------------------------------------------------------------------
-
-
-def _normalise(kind: str, answer, decimals: int = 0) -> str:
-    if kind == "numeric":
-        return f"{round(float(answer), decimals):.{decimals}f}"
-    if kind == "ordering":
-        return "\x1f".join(str(a) for a in answer)
-    return str(answer)
-
-
-def _digest(salt: str, name: str, normalised: str) -> str:
-    return hashlib.sha256(f"{salt}:{name}:{normalised}".encode()).hexdigest()[:12]
-
-
-def make_key(name: str, kind: str, answer, decimals: int = 0, salt: str | None = None) -> str:
-    """The key of a question whose right answer is `answer` (for authors and `course workspace`)."""
-    salt = salt or secrets.token_hex(4)
-    return f"v1:{salt}:{_digest(salt, name, _normalise(kind, answer, decimals))}"
-
-
-def key_matches(key: str, name: str, kind: str, answer, decimals: int = 0) -> bool:
-    """Is `answer` the one `key` was made from? False for a malformed key."""
-    try:
-        version, salt, digest = key.split(":")
-    except (AttributeError, ValueError):
-        return False
-    return version == "v1" and secrets.compare_digest(_digest(salt, name, _normalise(kind, answer, decimals)), digest)
-
-
-def _literal_assignments(source: str) -> dict[str, object]:
-    """name -> value of every `name = <literal>` at the top level of a cell."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return {}
-    found = {}
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            try:
-                found[node.targets[0].id] = ast.literal_eval(node.value)
-            except ValueError:
-                continue
-    return found
-
-
-def _quiz_calls(source: str) -> list[tuple[str, str, int]]:
-    """(variable, kind, decimals) of every quiz built in a cell, read from its call."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return []
-    calls = []
-    for node in ast.walk(tree):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in QUIZ_FACTORIES):
-            continue
-        first = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "name"), None)
-        if isinstance(first, ast.Constant) and isinstance(first.value, str):
-            decimals = next(
-                (k.value.value for k in node.keywords if k.arg == "decimals" and isinstance(k.value, ast.Constant)), 0
-            )
-            calls.append((first.value, QUIZ_FACTORIES[node.func.id], int(decimals)))
-    return calls
-
-
-def quiz_keys(notebook, previous: dict[str, str] | None = None) -> dict[str, str]:
-    """Keys for every quiz in a course notebook (an nbformat notebook with solution cells): the
-    answer is the literal the quiz's variable is set to in a solution cell. A key in `previous`
-    that still matches is kept, so the file changes only when an answer does."""
-    quizzes, answers = [], {}
-    for cell in notebook.cells:
-        if cell.cell_type != "code":
-            continue
-        if cell.get("metadata", {}).get("nbgrader", {}).get("solution"):
-            answers.update(_literal_assignments(cell.source))
-        else:
-            quizzes.extend(_quiz_calls(cell.source))
-    keys = {}
-    for name, kind, decimals in quizzes:
-        if name not in answers:
-            continue
-        old = (previous or {}).get(name)
-        if old and key_matches(old, name, kind, answers[name], decimals):
-            keys[name] = old
-        else:
-            keys[name] = make_key(name, kind, answers[name], decimals)
-    return keys
 
 
 def _stored_key(name: str) -> str | None:

@@ -54,7 +54,14 @@ lab: workspace
 instructor: $(STAMP)
 	$(BIN)/course lab --port $(PORT) $(if $(BROWSER),--browser '$(BROWSER)',)
 
-test: $(STAMP)
+# axe-core for the accessibility audit of the browser tests, from npm (tests/browser/package-lock.json)
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then cd tests/browser && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/axe-core/axe.min.js; \
+	else echo "npm not found: the browser tests will be skipped (CI installs it)"; fi
+
+test: $(STAMP) $(AXE)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test-fast: $(STAMP)

@@ -368,13 +368,18 @@ def expect_frame(name: str, frame: object, expected: _pd.DataFrame, hint: str = 
 # restarted kernel, or a kernel that only runs test cells and receives the answers as data.
 
 _HISTORY_LENGTH = 50
-_recent: list[tuple[str, str | None]] = []  # (cell source, "ErrorType: message" or None), oldest first
+# (cell id or None, cell source, "ErrorType: message" or None), oldest first; a cell run again
+# replaces its earlier run (JupyterLab sends each cell's id with the code)
+_recent: list[tuple[str | None, str, str | None]] = []
 
 
 def _remember(result) -> None:
     error = result.error_before_exec or result.error_in_exec
     summary = None if error is None else f"{type(error).__name__}: {error}"
-    _recent.append((getattr(result.info, "raw_cell", "") or "", summary))
+    cell_id = getattr(result.info, "cell_id", None)
+    if cell_id is not None:
+        _recent[:] = [entry for entry in _recent if entry[0] != cell_id]
+    _recent.append((cell_id, getattr(result.info, "raw_cell", "") or "", summary))
     del _recent[:-_HISTORY_LENGTH]
 
 
@@ -411,7 +416,7 @@ def _last_attempt(name: str) -> tuple[str, str | None] | None:
     """The most recent cell that assigns `name`, else the most recent that mentions it (test cells
     and failed checks aside): (how it relates to the name, its error or None)."""
     mentioning = None
-    for source, error in reversed(_recent):
+    for _cell, source, error in reversed(_recent):
         if "expect_defined(" in source or (error or "").startswith("FeedbackError"):
             continue
         stored, loaded = _names_in(source)

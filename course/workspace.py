@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,9 +96,15 @@ def _write_if_changed(target: Path, content: bytes) -> None:
 
 
 def _copy_docs(root: Path, workspace: Path) -> None:
+    """Copy the course pages, their links to each other rewritten to the copies' names."""
     for source, name in DOCS.items():
-        if (root / source).is_file():
-            _write_if_changed(workspace / DOCS_FOLDER / name, (root / source).read_bytes())
+        if not (root / source).is_file():
+            continue
+        text = (root / source).read_text(encoding="utf-8")
+        for other, other_name in DOCS.items():
+            relative = os.path.relpath(root / other, (root / source).parent)
+            text = text.replace(f"]({relative})", f"]({other_name})")
+        _write_if_changed(workspace / DOCS_FOLDER / name, text.encode("utf-8"))
 
 
 def _write_quiz_keys(assignment: str, root: Path, folder: Path) -> None:

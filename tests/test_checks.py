@@ -218,15 +218,15 @@ def test_expect_defined_advice_from_the_namespace():
 class _Cell:
     """What IPython passes to post_run_cell hooks (an ExecutionResult), reduced to what is read."""
 
-    def __init__(self, source: str, error: BaseException | None = None):
-        self.info = type("Info", (), {"raw_cell": source})()
+    def __init__(self, source: str, error: BaseException | None = None, cell_id: str | None = None):
+        self.info = type("Info", (), {"raw_cell": source, "cell_id": cell_id})()
         self.error_before_exec, self.error_in_exec = None, error
 
 
 @pytest.fixture
 def history(monkeypatch):
     monkeypatch.setattr(fb, "_recent", [])
-    return lambda source, error=None: fb._remember(_Cell(source, error))
+    return lambda source, error=None, cell_id=None: fb._remember(_Cell(source, error, cell_id))
 
 
 def test_a_broken_answer_cell_is_named_even_with_an_old_value_in_memory(history):
@@ -254,11 +254,21 @@ def test_failed_tests_and_unrelated_errors_are_not_blamed(history):
     assert fb.expect_defined("x", {"x": 5}) == 5
 
 
+def test_a_cell_run_again_replaces_its_earlier_run(history):
+    """The untouched answer cell failed; then the learner wrote an answer with a typo in the name:
+    the advice is about the name, not about the old NotImplementedError."""
+    history("# YOUR CODE HERE\nraise NotImplementedError()\nn_korea_2018", NotImplementedError(), cell_id="c8")
+    history("n_korea2018 = 31\nn_korea2018", cell_id="c8")
+    with pytest.raises(fb.FeedbackError, match="there is a variable called n_korea2018") as info:
+        fb.expect_defined("n_korea_2018", {"n_korea2018": 31})
+    assert "the name must be exactly n_korea_2018" in str(info.value)
+
+
 def test_history_keeps_text_only_and_is_bounded(history):
     for i in range(fb._HISTORY_LENGTH + 10):
         history(f"y = {i}", ValueError(f"bad {i}"))
     assert len(fb._recent) == fb._HISTORY_LENGTH
-    assert all(isinstance(error, str) for _, error in fb._recent)
+    assert all(isinstance(error, str) for _, _, error in fb._recent)
 
 
 @pytest.mark.slow

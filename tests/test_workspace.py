@@ -108,6 +108,8 @@ def test_course_pages_are_refreshed_but_work_is_not(tmp_path, monkeypatch):
     ws.build_workspace(workspace)
     assert page.read_text() == (course_root() / "data/README.md").read_text()
     assert notebook.read_text() == '{"mine": true}'
+    guide = (workspace / "course-docs" / "student-guide.md").read_text()
+    assert "](data-README.md)" in guide and "](../data/README.md)" not in guide, "links lead to the copies"
 
 
 def test_the_learners_lab_configuration_names_real_plugins():

@@ -41,7 +41,7 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 WIDGETS_WITHOUT_NAMESPACE = {"multiple_choice", "numeric_question", "ordering_question", "comparison_matrix"}
 HIDDEN = "BEGIN HIDDEN TESTS"
-SPOILER_WORDS = "black downward triangles (▼)"
+SPOILER_WORDS = "black downward triangles (▼)"  # course.widgets.cycle.SPOILER_WORDS (a test keeps them equal)
 README_LINK = "[the data README](../course-docs/data-README.md)"
 MARKDOWN_RULES = [
     (re.compile(r"\bred triangles\b"), SPOILER_WORDS),

@@ -378,3 +378,26 @@ def test_quiz_never_waits_under_nbgrader(monkeypatch):
 def test_check_answer():
     assert check_answer("numeric", 29.4, 29, tolerance=0.5) and not check_answer("numeric", 30, 29)
     assert check_answer("ordering", ("a", "b"), ["a", "b"]) and not check_answer("choice", None, "A")
+
+
+@pytest.mark.parametrize("factory", FACTORIES, ids=lambda f: f.__name__)
+def test_an_exported_page_shows_the_figure_not_a_repr(factory):
+    """Issue 16: without widget state, nbconvert (the checked copy, nbgrader's feedback, the
+    formgrader) fell through to the repr `VBox(children=(HTML(value=...`."""
+    from nbconvert import HTMLExporter
+
+    box = factory()
+    bundle = box._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle, "JupyterLab still gets the live widget"
+    cell = nbformat.v4.new_code_cell("widget()")
+    cell.outputs = [nbformat.v4.new_output("display_data", data=bundle)]
+    page, _ = HTMLExporter().from_notebook_node(nbformat.v4.new_notebook(cells=[cell]))
+    assert "VBox(" not in page and "HTML(value=" not in page and "run the notebook in JupyterLab" in page
+    text = html.unescape(page)  # nbconvert re-serialises the HTML it is given
+    if "figure" in box.outputs:
+        assert html.unescape(alt_text(box.outputs["figure"].value)) in text
+    else:
+        assert "Rate each dimension" in text
+    for control in labelled_controls(box):
+        if getattr(control, "description", "") and not isinstance(control, w.Button):
+            assert f"{control.description}:" in text, control.description

@@ -17,6 +17,10 @@ from course.figures import OKABE_ITO, figure_html, new_figure
 from course.widgets.controls import LabelledIntSlider, LabelledSlider
 from course.widgets.static import StaticBox
 
+# Spoilers are drawn as black downward triangles, apart from the orange dashed line by shape and
+# colour; SPOILER_WORDS is how the notebooks name them (module 06 said "red triangles" once).
+SPOILER_MARKER, SPOILER_COLOUR, SPOILER_WORDS = "v", OKABE_ITO["black"], "black downward triangles (▼)"
+
 
 def cycle_figure_html(run: pd.DataFrame) -> str:
     fig, ax = new_figure(7.5, 3.0, left=0.08, bottom=0.16, top=0.95)
@@ -24,7 +28,13 @@ def cycle_figure_html(run: pd.DataFrame) -> str:
     ax.plot(run["round"], run["disarmament"], color=OKABE_ITO["orange"], lw=2, ls="--", label="disarmament (share)")
     spoilers = run[run["spoiler"]]
     ax.scatter(
-        spoilers["round"], spoilers["trust"], marker="v", s=50, color=OKABE_ITO["black"], zorder=3, label="spoiler (▼)"
+        spoilers["round"],
+        spoilers["trust"],
+        marker=SPOILER_MARKER,
+        s=50,
+        color=SPOILER_COLOUR,
+        zorder=3,
+        label="spoiler (▼)",
     )
     ax.set_ylim(0, 1.05)
     ax.set_xlabel("round")

@@ -17,6 +17,7 @@ browser can never pass silently. The exercise each module test uses is found fro
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import shutil
@@ -122,8 +123,9 @@ def _prepare(root, module: str, keep_blank: str) -> tuple[str, dict[str, int]]:
     return str(student_path.relative_to(root)), index
 
 
-def _quiz(source: nbformat.NotebookNode) -> tuple[str, str, list[str]] | None:
-    """(variable, right option, other options) of the notebook's first multiple-choice quiz."""
+def _quiz(source: nbformat.NotebookNode) -> tuple[str, str, str, list[str]] | None:
+    """(variable, question, right option, other options) of the notebook's first multiple-choice
+    quiz whose answer a solution cell gives as a literal."""
     answers = {}
     for cell in source.cells:
         if _meta(cell).get("solution"):
@@ -132,11 +134,13 @@ def _quiz(source: nbformat.NotebookNode) -> tuple[str, str, list[str]] | None:
                 if match:
                     answers[match.group(1)] = match.group(2)
     for cell in source.cells:
-        call = re.search(r'multiple_choice\(\s*"(\w+)"', cell.source)
-        if cell.cell_type == "code" and call and call.group(1) in answers:
-            options = re.findall(r'"([^"]+)":\s*"', cell.source[call.end() :])
-            right = answers[call.group(1)]
-            return call.group(1), right, [o for o in options if o != right]
+        if cell.cell_type != "code" or "multiple_choice(" not in cell.source:
+            continue
+        for node in ast.walk(ast.parse(cell.source)):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "multiple_choice":
+                name, question, options = (ast.literal_eval(a) for a in node.args[:3])
+                if name in answers:
+                    return name, question, answers[name], [o for o in options if o != answers[name]]
     return None
 
 
@@ -175,7 +179,7 @@ def test_module_feedback_quiz_and_accessibility(module, learner_lab, page):
 
     # 2. a common mistake that the visible test catches (tests/mistakes.py, in order)
     caught = None
-    for label, code, _ in MISTAKES.get(module, {}).get(answer_id, []):
+    for label, code, *_ in MISTAKES.get(module, {}).get(answer_id, []):
         lab.set_source(page, answer, code)
         lab.run_cell(page, answer)
         lab.run_cell(page, test)
@@ -184,7 +188,14 @@ def test_module_feedback_quiz_and_accessibility(module, learner_lab, page):
             _one_block(errors[0], name)
             caught = label
             break
-    print(f"{module}: {answer_id} mistake shown: {caught or '(none of tests/mistakes.py fails the visible test)'}")
+    if caught is None:  # none fails the visible test: the beginner's `name = print(...)`, which stores None
+        lab.set_source(page, answer, f"{name} = None")
+        lab.run_cell(page, answer)
+        lab.run_cell(page, test)
+        (shown,) = lab.outputs(page, test, lab.STDERR)
+        _one_block(shown, name)
+        caught = "None stored"
+    print(f"{module}: {answer_id} wrong answer shown: {caught}")
 
     # 3. the right answer
     lab.set_source(page, answer, solution)
@@ -198,9 +209,9 @@ def test_module_feedback_quiz_and_accessibility(module, learner_lab, page):
     assert lab.error_outputs_on_page(page) == []
     quiz = _quiz(source)
     if quiz is not None:
-        variable, right, others = quiz
+        variable, question, right, others = quiz
         box = page.locator(".jp-OutputArea-output", has=page.get_by_role("button", name="Check")).filter(
-            has=page.get_by_role("radio", name=re.compile(rf"^{re.escape(right)}: "))
+            has_text=question
         )
         box.get_by_role("radio", name=re.compile(rf"^{re.escape(others[0])}: ")).check()
         box.get_by_role("button", name="Check").click()

@@ -4,6 +4,7 @@ quickly when there is nothing to do, and does the learner's lab leave out the in
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -35,8 +36,11 @@ def test_builds_student_versions_and_keeps_existing_work(tmp_path, capsys):
     assert (workspace / "course-docs" / "data-README.md").read_text() == (course_root() / "data/README.md").read_text()
     assert (workspace / "course-docs" / "student-guide.md").is_file()
     keys = json.loads((workspace / "00-orientation" / KEY_FILE).read_text())
-    assert key_matches(keys["precision_answer"], "precision_answer", "choice", "B")
-    assert '"B"' not in (workspace / "00-orientation" / KEY_FILE).read_text()
+    source = (course_root() / "notebooks" / "00-orientation" / "00-orientation.ipynb").read_text()
+    for name, key in keys.items():  # each key matches the answer in the course's solution cell
+        answer = re.search(rf'\b{name} = \\"([^\\]+)\\"', source).group(1)
+        assert key_matches(key, name, "choice", answer)
+        assert f'"{answer}"' not in (workspace / "00-orientation" / KEY_FILE).read_text()
 
     mine = next((workspace / assignments()[0]).glob("*.ipynb"))
     nb = nbformat.read(mine, as_version=4)

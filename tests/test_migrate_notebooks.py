@@ -8,7 +8,7 @@ import shutil
 import nbformat
 
 from course.paths import course_root
-from scripts.migrate_notebooks_issue16 import main, migrate
+from scripts.migrate_notebooks_issue16 import SPOILER_WORDS, main, migrate
 
 TEST = {"grade": True, "solution": False, "locked": True, "points": 1, "schema_version": 3}
 
@@ -95,3 +95,23 @@ def test_a_second_run_changes_nothing(tmp_path):
         before = nbformat.read(course_root() / "notebooks" / path.relative_to(copy), as_version=4)
         after = nbformat.read(path, as_version=4)
         assert [(c.get("id"), c.metadata) for c in after.cells] == [(c.get("id"), c.metadata) for c in before.cells]
+
+
+def test_the_course_notebooks_follow_the_conventions():
+    """After a notebook lands, run the script (see its docstring); this says which notebooks need it."""
+    assert main(["--check"]) == 0
+
+
+def test_module_06_names_the_markers_the_figure_draws():
+    """Issue 16: 06 said "red triangles" for the (orange) spoiler markers."""
+    from course.figures import OKABE_ITO
+    from course.widgets import cycle
+
+    text = "\n".join(
+        c.source for c in nbformat.read(next((course_root() / "notebooks" / "06-the-cycle").glob("*.ipynb")), 4).cells
+    )
+    assert "red triangle" not in text.lower()
+    if "triangle" in text:
+        assert cycle.SPOILER_WORDS in text
+    assert ("v", OKABE_ITO["black"]) == (cycle.SPOILER_MARKER, cycle.SPOILER_COLOUR)
+    assert cycle.SPOILER_WORDS == SPOILER_WORDS, "the script writes what the figure draws"

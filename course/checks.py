@@ -85,6 +85,13 @@ _KIND_HINTS = {
     TEXT: 'text goes in quotes, e.g. "B"',
     DATE: 'a date read from a table is already a Timestamp; pd.Timestamp("2018-05-26") makes one',
 }
+# The words a failed value check is written with. The report (course.pipeline.report) reads
+# graded notebooks' error outputs back into near misses and wrong answers by these, so they are
+# named once, here.
+NOT_YET = "Not yet: "
+NOT_RIGHT = "which is not right: "
+NOT_EXPECTED = "which is not the expected answer."
+
 _VALUE_HINT = "re-read the exercise: which rows, which column, which unit?"
 
 
@@ -111,7 +118,7 @@ class FeedbackError(AssertionError):
         super().__init__("\n".join(self.lines()))
 
     def lines(self) -> list[str]:
-        first = f"Not yet: {self.name} {self.problem}" if self.name else f"Not yet: {self.problem}"
+        first = f"{NOT_YET}{self.name} {self.problem}" if self.name else f"{NOT_YET}{self.problem}"
         return [first] + ([f"Hint: {self.hint}"] if self.hint else [])
 
     def _render_traceback_(self) -> list[str]:
@@ -285,8 +292,8 @@ def expect_equal(
     if got != expected:
         for wrong, explanation in (near_misses or {}).items():
             if got == wrong:
-                _fail(name, f"is {describe(got)}, which is not right: {explanation}", hint or _VALUE_HINT)
-        _fail(name, f"is {describe(got)}, which is not the expected answer.", hint or _VALUE_HINT)
+                _fail(name, f"is {describe(got)}, {NOT_RIGHT}{explanation}", hint or _VALUE_HINT)
+        _fail(name, f"is {describe(got)}, {NOT_EXPECTED}", hint or _VALUE_HINT)
 
 
 def expect_close(
@@ -303,8 +310,8 @@ def expect_close(
     if not abs(got - expected) <= tolerance:
         for wrong, explanation in (near_misses or {}).items():
             if abs(got - wrong) <= tolerance:
-                _fail(name, f"is {describe(got)}, which is not right: {explanation}", hint or _VALUE_HINT)
-        _fail(name, f"is {describe(got)}, which is not the expected answer.", hint or _VALUE_HINT)
+                _fail(name, f"is {describe(got)}, {NOT_RIGHT}{explanation}", hint or _VALUE_HINT)
+        _fail(name, f"is {describe(got)}, {NOT_EXPECTED}", hint or _VALUE_HINT)
 
 
 def expect_date(name: str, value: object, expected: str, hint: str = "") -> None:

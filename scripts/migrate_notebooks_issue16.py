@@ -163,7 +163,19 @@ def _loaded_in_order(source: str) -> list[str]:
         tree = ast.parse(source)
     except SyntaxError:
         return []
-    loads = [n for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)]
+    # a comprehension's own variable (`for us in ...`) is not a name the cell reads from the notebook
+    bound_inside = {
+        n.id
+        for c in ast.walk(tree)
+        if isinstance(c, ast.comprehension)
+        for n in ast.walk(c.target)
+        if isinstance(n, ast.Name)
+    }
+    loads = [
+        n
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id not in bound_inside
+    ]
     ordered = []
     for node in sorted(loads, key=lambda n: (n.lineno, n.col_offset)):
         if node.id not in ordered:
@@ -224,7 +236,9 @@ def migrate_test_cell(source: str, answer_names: set[str]) -> str:
     visible, hidden = _split_hidden(source)
     visible = asserts_to_checks(visible)
     stored_here = assigned_names(source)
-    names = [n for n in _loaded_in_order(source) if n in answer_names and n not in stored_here]
+    # the names the visible part reads: what a beginner's test run looks up (the hidden part's own
+    # reads are the same answers, and its helper names start with "_")
+    names = [n for n in _loaded_in_order(visible) if n in answer_names and n not in stored_here]
     visible = add_expect_defined(visible, names)
     if hidden and visible and not visible.endswith("\n"):
         visible += "\n"

@@ -1,12 +1,12 @@
 """A realistic 12-student class as Canvas and Moodle hand it to an instructor, for the tests.
 
-    python -m tests.lms_class OUT [--repo PATH] [--assignment 00-orientation]
+    python -m tests.lms_class OUT [--repo PATH]
 
 Deterministic (fixed dates, ids and answers; nothing random, nothing from the network). The naming
 rules are written here from the LMS source code, independently of course.pipeline.lms, so the tests
 check the course against the LMS rather than against itself.
 
-writes, for one assignment of the course (default 00-orientation, taken from PATH/notebooks/):
+writes, for 00-orientation (taken from PATH/notebooks/; the answers are that module's recorded mistakes):
 
   OUT/canvas/<course>-<assignment>_submissions.zip   Canvas "Download Submissions"
   OUT/canvas/gradebook-export.csv                     Canvas Gradebook "Export" (the roster input)
@@ -75,7 +75,8 @@ class Student:
     section: str
     scenario: str  # what this student tests, in words
     submitted: dt.datetime | None = None  # real submission time (None: no submission)
-    answers: dict[str, str] = field(default_factory=dict)  # grade_id -> answer cell source
+    # answer cell -> a recorded mistake's label (tests/mistakes.py) or a WRITTEN key; other cells: the model answer
+    answers: dict[str, str] = field(default_factory=dict)
     files: list[tuple[str, str]] = field(default_factory=list)  # (display name, kind) in upload order
     extension: dt.timedelta | None = None
     on_roster: bool = True
@@ -137,19 +138,23 @@ WRITTEN["kowalski"] = (
 # close to the published model answer (the model answer is in the source notebook)
 WRITTEN["adams_model"] = None  # filled from the source notebook below
 
-DATES = 'dates = events.set_index("event_id")["date"]\n'
-CODE = {  # grade_id -> code answers: right, or a known near miss
-    "ex1-right": 'n_korea_2018 = len(events[(events["case"] == "korea") & (events["date"].dt.year == 2018)])',
-    "ex1-context": 'n_korea_2018 = len(events[events["date"].dt.year == 2018])',
-    "ex2-right": DATES + 'days_between_summits = (dates["KOR-20"] - dates["KOR-09"]).days',
-    "ex2-plus1": DATES + 'days_between_summits = (dates["KOR-20"] - dates["KOR-09"]).days + 1',
-    "ex2-backwards": DATES + 'days_between_summits = (dates["KOR-09"] - dates["KOR-20"]).days',
-    "ex3-right": 'share_primary = (sources["kind"] == "primary").mean()',
-    "ex3-secondary": 'share_primary = (sources["kind"] == "secondary").mean()',
-    "ex5-right": 'precision_answer = "B"',
-    "ex5-A": 'precision_answer = "A"',
-    "ex5-C": 'precision_answer = "C"',
-}
+# Code answers: the model answer from the source notebook, or one of the common mistakes recorded in
+# tests/mistakes.py (by its label), so the class follows the notebook when an exercise changes.
+ASSIGNMENT = "00-orientation"
+
+
+def mistake_code(grade_id: str, label: str) -> str:
+    """The code of the recorded mistake `label` for the answer cell `grade_id` of ASSIGNMENT."""
+    from tests.mistakes import MISTAKES
+
+    return next(m[1] for m in MISTAKES[ASSIGNMENT][grade_id] if m[0] == label)
+
+
+def mistake_message(grade_id: str, label: str) -> str:
+    """The fragment of the feedback the student who makes that mistake must see."""
+    from tests.mistakes import MISTAKES
+
+    return next(m[3] for m in MISTAKES[ASSIGNMENT][grade_id] if m[0] == label)
 
 
 def the_class() -> list[Student]:
@@ -178,7 +183,7 @@ def the_class() -> list[Student]:
             "HIST 210 A",
             "unicode name; near miss ex1 (context events)",
             at(hours=-3),
-            {"ex1-answer": "ex1-context", "ex6-answer": "mueller"},
+            {"ex1-answer": "wrong-filter-context", "ex6-answer": "mueller"},
             [(nb, "solution")],
         ),
         Student(
@@ -188,9 +193,9 @@ def the_class() -> list[Student]:
             "S2025003",
             "asmithjones",
             "HIST 210 A",
-            "hyphenated name; near miss ex2 (+1); written answer copied from O'Brien",
+            "hyphenated name; near miss ex2 (an earlier statement); written answer copied from O'Brien",
             at(hours=-1),
-            {"ex2-answer": "ex2-plus1", "ex6-answer": "smithjones"},
+            {"ex2-answer": "earlier-statement", "ex6-answer": "smithjones"},
             [(nb, "solution")],
         ),
         Student(
@@ -202,7 +207,7 @@ def the_class() -> list[Student]:
             "HIST 210 B",
             "digit in the name; ex5 answered A; written answer blank",
             at(hours=-30),
-            {"ex5-answer": "ex5-A", "ex6-answer": "lee2"},
+            {"ex5-answer": "literal-reading", "ex6-answer": "lee2"},
             [(nb, "solution")],
         ),
         Student(
@@ -226,7 +231,7 @@ def the_class() -> list[Student]:
             "HIST 210 B",
             "LATE: 3 h 12 min after the due date",
             at(hours=3, minutes=12),
-            {"ex3-answer": "ex3-secondary", "ex6-answer": "nguyen"},
+            {"ex3-answer": "bibliography-share", "ex6-answer": "nguyen"},
             [(nb, "solution")],
         ),
         Student(
@@ -249,9 +254,9 @@ def the_class() -> list[Student]:
             "S2025008",
             "mrossi",
             "HIST 210 A",
-            "resubmission: Canvas renamed the file to -1",
+            "resubmission: Canvas renamed the file to -1; ex1 stored as text (a form problem)",
             at(hours=-5),
-            {"ex2-answer": "ex2-backwards", "ex6-answer": "rossi"},
+            {"ex1-answer": "wrong-type-str", "ex6-answer": "rossi"},
             [("{a}-1.ipynb", "solution")],
         ),
         Student(
@@ -263,7 +268,7 @@ def the_class() -> list[Student]:
             "HIST 210 B",
             "two notebooks in one attempt: the later upload wins; written answer paraphrases Müller's",
             at(hours=-8),
-            {"ex5-answer": "ex5-C", "ex6-answer": "kowalski"},
+            {"ex5-answer": "precision-alone", "ex6-answer": "kowalski"},
             [(nb, "blank"), ("{a}-1.ipynb", "solution")],
         ),
         Student(
@@ -343,8 +348,7 @@ def filled(source: nbformat.NotebookNode, student: Student, kind: str) -> bytes:
             continue
         key = student.answers.get(gid)
         if cell.cell_type == "code":
-            right = CODE.get(gid.replace("-answer", "-right"))
-            cell.source = CODE[key] if key else (right or _solution(source, gid))
+            cell.source = mistake_code(gid, key) if key else _solution(source, gid)
         else:
             text = WRITTEN.get(key, "") if key else ""
             cell.source = text if text else TEXT_STUB
@@ -441,6 +445,8 @@ def moodle_format_time(seconds: float) -> str:
 
 
 def build(out: Path, repo: Path, assignment: str) -> dict:
+    if assignment != ASSIGNMENT:
+        raise ValueError(f"the class's answers are {ASSIGNMENT}'s recorded mistakes, not {assignment}'s")
     source = nbformat.read(repo / "notebooks" / assignment / f"{assignment}.ipynb", as_version=4)
     WRITTEN["adams_model"] = (
         model_answer(source, "ex6-answer")
@@ -662,9 +668,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out", type=Path)
     parser.add_argument("--repo", type=Path, default=Path(__file__).resolve().parent.parent)
-    parser.add_argument("--assignment", default="00-orientation")
     args = parser.parse_args(argv)
-    expected = build(args.out, args.repo.resolve(), args.assignment)
+    expected = build(args.out, args.repo.resolve(), ASSIGNMENT)
     for entry, info in sorted(expected["canvas_files"].items()):
         print(f"canvas  {entry}\n        -> {info['outcome']}")
     for entry, info in sorted(expected["moodle_files"].items()):

@@ -587,7 +587,7 @@ MISTAKES.update(
                     "no-join",
                     'scorecard = claims[claims["claim_type"] == "predictive"][["claim_id", "verdict", "event_id"]].sort_values("claim_id")',
                     "ex1-test",
-                    "it has ['claim_id', 'verdict', 'event_id']",
+                    "it has claim_id, verdict, event_id.",
                 ),
             ],
             "ex2-answer": [

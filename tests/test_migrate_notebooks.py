@@ -3,6 +3,7 @@ hidden tests alone, and change nothing on a second run?"""
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import nbformat
@@ -115,3 +116,28 @@ def test_module_06_names_the_markers_the_figure_draws():
         assert cycle.SPOILER_WORDS in text
     assert ("v", OKABE_ITO["black"]) == (cycle.SPOILER_MARKER, cycle.SPOILER_COLOUR)
     assert cycle.SPOILER_WORDS == SPOILER_WORDS, "the script writes what the figure draws"
+
+
+def test_only_names_the_visible_test_reads_are_expected():
+    """06 Ex5's hidden part loops `for us in (0.0, 1.0)`, and its solution cell also assigns `us`: a
+    student whose answer cell did not was told `us` "does not exist yet" instead of the real mistake."""
+    from scripts.migrate_notebooks_issue16 import migrate_test_cell
+
+    test = (
+        '"""Check hindcast."""\nexpect_columns("hindcast", hindcast, ["a"])\n'
+        "### BEGIN HIDDEN TESTS\n_stall = {us: 1 for us in (0.0, 1.0)}\n_x = hindcast\n### END HIDDEN TESTS\n"
+    )
+    migrated = migrate_test_cell(test, answer_names={"hindcast", "us"})
+    assert 'expect_defined("hindcast")' in migrated and 'expect_defined("us")' not in migrated
+
+
+def test_every_expected_name_is_one_the_visible_test_reads():
+    from scripts.migrate_notebooks_issue16 import _loaded_in_order, _split_hidden
+
+    for path in sorted((course_root() / "notebooks").glob("*/*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
+                visible, _ = _split_hidden(cell.source)
+                expected = re.findall(r'expect_defined\("([^"]+)"\)', visible)
+                assert set(expected) <= set(_loaded_in_order(visible)), (path.name, meta["grade_id"], expected)

@@ -73,7 +73,9 @@ def _summary(path: Path, max_bytes: int) -> str:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        if exc.pos >= len(text.rstrip()) - 1:
+        # the parser reached the end of the text in the middle of a value, or of a string (json only
+        # says "Unterminated string" when no closing quote follows before the end)
+        if exc.pos >= len(text.rstrip()) - 1 or exc.msg.startswith("Unterminated string"):
             return "The file ends in the middle of the notebook: the upload (or a save) was probably cut short."
         return "The file was changed outside JupyterLab and is no longer a valid notebook."
     if not isinstance(data, dict) or ("cells" not in data and "worksheets" not in data):

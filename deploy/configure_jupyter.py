@@ -84,7 +84,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--env", type=Path, required=True, help="the Python environment every server runs from")
     parser.add_argument("--instructor-config", type=Path, required=True, help="the instructor's Jupyter config folder")
-    parser.add_argument("--course-root", type=Path, required=True, help="the instructor's course (CourseDirectory.root)")
+    parser.add_argument(
+        "--course-root", type=Path, required=True, help="the instructor's course (CourseDirectory.root)"
+    )
     args = parser.parse_args(argv)
     configure_students(args.env)
     configure_instructor(args.instructor_config, args.course_root)

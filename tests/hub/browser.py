@@ -38,7 +38,7 @@ def screenshot(page: Page, folder: Path, name: str) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     try:
         page.screenshot(path=str(folder / f"{name}.png"))
-    except Exception:  # noqa: BLE001 (a screenshot is evidence, never the reason a step fails)
+    except Exception:
         pass
 
 
@@ -194,7 +194,9 @@ def fetch_feedback(page: Page, assignment: str) -> str:
     view = row.locator("a", has_text="(view feedback)")  # this assignment's row only
     expect(view.first).to_be_visible(timeout=LONG)
     view.first.click()
-    item = page.locator(".jp-DirListing-item", has=page.locator(".jp-DirListing-itemText", has_text=f"{assignment}.html"))
+    item = page.locator(
+        ".jp-DirListing-item", has=page.locator(".jp-DirListing-itemText", has_text=f"{assignment}.html")
+    )
     expect(item.first).to_be_visible(timeout=LONG)
     item.first.dblclick()
     expect(page.locator(f"{CURRENT_TAB} .lm-TabBar-tabLabel")).to_have_text(f"{assignment}.html", timeout=LONG)
@@ -203,22 +205,30 @@ def fetch_feedback(page: Page, assignment: str) -> str:
     return body.inner_text()
 
 
-def formgrader_in_lab(page: Page) -> str:
+def formgrader_in_lab(page: Page) -> tuple[str, str]:
     """*Nbgrader -> Formgrader*: the formgrader in an iframe tab. Returns what the frame shows once it
-    has loaded: the formgrader's page, or Chromium's error page when the server forbids framing."""
+    has loaded ("blocked": Chromium's error page, the server forbids framing; or "drawn: URL") and the
+    Content-Security-Policy the formgrader's page was served with."""
     page.locator("#jp-menu-panel .lm-MenuBar-itemLabel", has_text="Nbgrader").click()
-    page.locator('#jp-mainmenu-nbgrader li[data-command="nbgrader:open-formgrader"]').click()
+    with page.expect_response(lambda r: "/formgrader" in r.url and r.request.resource_type == "document") as answer:
+        page.locator('#jp-mainmenu-nbgrader li[data-command="nbgrader:open-formgrader"]').click()
+    policy = answer.value.headers.get("content-security-policy", "")
     iframe = page.locator("#jp-main-dock-panel iframe").last
     iframe.wait_for()
     handle = iframe.element_handle()
-    # a frame that was refused ends on chrome-error://; one that loaded ends on the formgrader's URL
+    # the frame starts as about:blank; it ends on the formgrader (same origin, loaded) or on
+    # Chromium's error page, whose location the lab may not read (a cross-origin frame)
     page.wait_for_function(
-        "f => f.contentWindow && (f.contentWindow.location.href.startsWith('chrome-error')"
-        " || f.contentWindow.document.readyState === 'complete')",
+        """f => { try {
+                      const href = f.contentWindow.location.href;
+                      return href.startsWith('chrome-error')
+                          || (href.includes('/formgrader') && f.contentWindow.document.readyState === 'complete');
+                  } catch (e) { return true; } }""",
         arg=handle,
     )
     frame = handle.content_frame()
-    return "blocked" if frame is None or frame.url.startswith("chrome-error") else f"drawn: {frame.url}"
+    state = "blocked" if frame is None or frame.url.startswith("chrome-error") else f"drawn: {frame.url}"
+    return state, policy
 
 
 def grade_written_answer(page: Page, base: str, assignment: str, notebook: str, grade_id: str,

@@ -1,12 +1,14 @@
-"""The deployment guides' commands, as tests/test_hub.py runs them.
+"""The deployment guides' commands, as the tests run them: read from the guides themselves.
 
 Every shell block in docs/deploy-tljh.md and docs/deploy-z2jh.md is marked, on the line before it:
-    <!-- test: NAME -->          tests/test_hub.py runs exactly this block (named in RUN_BY_THE_HUB_TEST)
+    <!-- test: NAME -->          a test runs exactly this block's commands, read from the guide
+                                 (RUN_BY_THE_HUB_TEST: tests/test_hub.py; RUN_ELSEWHERE: the test named)
     <!-- untested: REASON -->    it cannot run on one machine (Docker, Helm, kubectl, TLJH's own tools)
-tests/test_docs.py checks that every block is marked, that the named blocks are the ones the hub
-test runs, and that each still has the text the hub test was written for (its digest below): a
-changed command fails there until someone has checked that the hub test still checks what it does,
-and updated the digest. The grading Job (deploy/z2jh/grading-job.yaml) is held to the same rule.
+tests/test_docs.py fails when a block is unmarked, when a block is marked for a test that does not
+list it, or when a test lists a block the guides no longer have; tests/test_hub.py ends by checking
+that it ran every block it lists. So the commands in the guides are the commands the tests run:
+edit a guide and the tests run the edited commands. The grading Job's command
+(deploy/z2jh/grading-job.yaml) is read from the file, too.
 
 How a block runs: "root" blocks (set-up) run with bash as root, with the guide's TLJH folders
 replaced by the test's (tests/hub/site.py) and the guide's two values, REPOSITORY and INSTRUCTOR,
@@ -16,10 +18,8 @@ own server, unchanged.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 import yaml
 
@@ -29,23 +29,27 @@ GUIDES = ("docs/deploy-tljh.md", "docs/deploy-z2jh.md")
 SHELLS = {"bash", "sh", "shell", "console"}
 GRADING_JOB = "deploy/z2jh/grading-job.yaml"
 
-# name -> (who runs it, the digest of the text it was written for)
+# name -> who runs it: "root" (set-up, as root, TLJH's folders replaced by the test's) or "instructor"
+# (typed, unchanged, into a terminal of the instructor's own server)
 RUN_BY_THE_HUB_TEST = {
-    "tljh-setup": ("root", ""),
-    "tljh-release": ("instructor", ""),
-    "tljh-data": ("instructor", ""),
-    "tljh-collect-grade": ("instructor", ""),
-    "tljh-feedback": ("instructor", ""),
-    "tljh-backup": ("instructor", ""),
-    "z2jh-enrol": ("instructor", ""),
-    "z2jh-release": ("instructor", ""),
-    "z2jh-collect": ("instructor", ""),
-    "z2jh-feedback": ("instructor", ""),
-    "z2jh-grading-job": ("root", ""),
+    "tljh-setup": "root",
+    "tljh-release": "instructor",
+    "tljh-data": "instructor",
+    "tljh-collect-grade": "instructor",
+    "tljh-feedback": "instructor",
+    "tljh-backup": "instructor",
+    "z2jh-enrol": "instructor",
+    "z2jh-release": "instructor",
+    "z2jh-collect": "instructor",
+    "z2jh-feedback": "instructor",
 }
 
-# blocks another test runs (it needs a PostgreSQL server, not a hub)
-RUN_ELSEWHERE = {"z2jh-backup": "tests/test_gradebook_backup.py"}
+# blocks another test runs (they need a PostgreSQL server, not a hub)
+RUN_ELSEWHERE = {
+    "z2jh-gradebook-config": "tests/test_gradebook_backup.py",
+    "z2jh-backup": "tests/test_gradebook_backup.py",
+    "z2jh-restore": "tests/test_gradebook_backup.py",
+}
 
 _FENCE = re.compile(r"^```([A-Za-z]*)[^\n]*\n(.*?)^```", re.S | re.M)
 _MARK = re.compile(r"<!--\s*(test|untested):\s*(.*?)\s*-->\s*$")
@@ -59,10 +63,6 @@ class Block:
     text: str
     mark: str  # "test", "untested" or "" (unmarked)
     label: str  # the block's name (test) or the reason (untested)
-
-    @property
-    def digest(self) -> str:
-        return hashlib.sha256(self.text.encode()).hexdigest()[:12]
 
     def commands(self) -> list[str]:
         """The block's commands: continued lines joined, blank and comment-only lines left out."""
@@ -102,9 +102,14 @@ def shell_blocks() -> list[Block]:
     return [b for doc in GUIDES for b in blocks(doc) if b.language in SHELLS]
 
 
+def marked_blocks() -> list[Block]:
+    """Every block of the guides marked for a test (shell, and the Python settings block)."""
+    return [b for doc in GUIDES for b in blocks(doc) if b.mark == "test"]
+
+
 def block(name: str) -> Block:
     """The guide's block named `name` (exactly one)."""
-    found = [b for b in shell_blocks() if b.mark == "test" and b.label == name]
+    found = [b for b in marked_blocks() if b.label == name]
     if len(found) != 1:
         raise LookupError(f"the guides have {len(found)} blocks marked <!-- test: {name} -->")
     return found[0]
@@ -121,26 +126,20 @@ class JobCommand:
 
     argv: list[str]
     working_dir: str
-    env: dict[str, str]
-    secret_env: list[str]
-    digest: str
+    env: dict[str, str]  # the plain values
+    secret_env: list[str]  # the names that come from a Secret
+    security: dict  # the container's securityContext
 
 
-def grading_job() -> JobCommand:
-    spec = yaml.safe_load((course_root() / GRADING_JOB).read_text())
-    container = spec["spec"]["template"]["spec"]["containers"][0]
+def grading_job(module: str) -> JobCommand:
+    """The Job as the guide applies it: MODULE-TO-GRADE replaced by the module (its `sed`)."""
+    text = (course_root() / GRADING_JOB).read_text().replace("MODULE-TO-GRADE", module)
+    job = next(d for d in yaml.safe_load_all(text) if d["kind"] == "Job")
+    container = job["spec"]["template"]["spec"]["containers"][0]
     argv = [*container.get("command", []), *container.get("args", [])]
     env = {e["name"]: e["value"] for e in container.get("env", []) if "value" in e}
     secret = [e["name"] for e in container.get("env", []) if "valueFrom" in e]
-    text = repr((argv, container["workingDir"], sorted(env.items()), secret))
-    return JobCommand(argv, container["workingDir"], env, secret, hashlib.sha256(text.encode()).hexdigest()[:12])
-
-
-def current_digests() -> dict[str, str]:
-    """name -> digest of what the guides (and the Job) say now."""
-    digests = {b.label: b.digest for b in shell_blocks() if b.mark == "test"}
-    digests["z2jh-grading-job"] = grading_job().digest
-    return digests
+    return JobCommand(argv, container["workingDir"], env, secret, container.get("securityContext", {}))
 
 
 def substitute(text: str, paths: dict[str, str]) -> str:
@@ -152,13 +151,3 @@ def substitute(text: str, paths: dict[str, str]) -> str:
 def commands_for(name: str, paths: dict[str, str] | None = None) -> list[str]:
     """The commands of block `name`, with the guide's folders replaced by `paths` (root blocks)."""
     return [substitute(c, paths or {}) for c in block(name).commands()]
-
-
-def _self_check() -> None:  # pragma: no cover - a maintainer's helper: python -m tests.hub.guide
-    for name, digest in current_digests().items():
-        print(f"{name:22} {digest}  (recorded: {RUN_BY_THE_HUB_TEST.get(name, ('', 'not run'))[1]})")
-
-
-if __name__ == "__main__":
-    _self_check()
-    print(Path(__file__))

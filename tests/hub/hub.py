@@ -1,19 +1,21 @@
 """JupyterHub for tests/test_hub.py: start it (with configurable-http-proxy and the ngshare service),
 talk to its REST API, and act inside a user's own server (tests/hub/remote.py: a terminal, a kernel).
 
-The hub runs as root, as on TLJH, and spawns each server as its user. It is stopped with SIGTERM,
-which stops the servers, the proxy and the services it started; its process group is killed if it
-does not exit in time.
+The hub runs as root, as on TLJH, and spawns each server as its user. It runs under
+tests/hub/reaper.py, whose descendants everything it starts stays (servers, kernels, terminals,
+`sudo course grade`, the proxy, ngshare) whatever session or user it runs as. It is stopped with
+SIGTERM, which stops the servers, the proxy and the services it started; whatever is still running
+after that, or if it does not exit in time, the reaper ends, and reports. Nothing else is signalled.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -21,7 +23,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.hub.site import HERE, PROXY, Site, wait_for
+from tests.hub.site import HERE, PROXY, REAPER, Site, wait_for
+
+STOP_GRACE = 60  # s the hub has to stop its servers before the reaper ends what is left
 
 
 def free_port() -> int:
@@ -41,7 +45,9 @@ class Hub:
     url: str
     token: str  # the test-driver service's token
     log: Path
+    report: Path
     started_in: float = 0.0
+    leftovers: list | None = None  # what the reaper had to end after the hub stopped
 
     # --- starting and stopping ------------------------------------------------------------------------------
     @classmethod
@@ -71,17 +77,19 @@ class Hub:
             "HOME": str(site.run),
             "HUB_TEST_SITE": str(values_file),
         }
+        report = site.run / "hub-reaper.json"
+        command = [str(site.user_env / "bin" / "jupyterhub"), "-f", str(HERE / "jupyterhub_config.py")]
         started = time.monotonic()
         with open(log, "w") as stream:
             process = subprocess.Popen(
-                [str(site.user_env / "bin" / "jupyterhub"), "-f", str(HERE / "jupyterhub_config.py")],
+                [sys.executable, str(REAPER), str(report), str(STOP_GRACE), "--", *command],
                 cwd=site.run,
                 env=env,
                 stdout=subprocess.DEVNULL,
                 stderr=stream,
                 start_new_session=True,
             )
-        hub = cls(site, process, f"http://127.0.0.1:{values['port']}", values["driver_token"], log)
+        hub = cls(site, process, f"http://127.0.0.1:{values['port']}", values["driver_token"], log, report)
         try:
 
             def answering() -> bool:
@@ -99,20 +107,20 @@ class Hub:
     def log_tail(self, characters: int = 4000) -> str:
         return self.log.read_text(errors="replace")[-characters:] if self.log.exists() else ""
 
-    def stop(self, timeout: float = 60) -> int | None:
-        """SIGTERM: the hub stops every server, the proxy and ngshare; then its group is killed if needed."""
+    def stop(self) -> int | None:
+        """SIGTERM (through the reaper): the hub stops every server, the proxy and ngshare; the reaper
+        ends whatever is left. Returns the hub's exit status; `leftovers` says what had to be ended."""
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                pass
         try:
-            os.killpg(self.process.pid, signal.SIGKILL)  # the session it started in, if anything is left
-        except ProcessLookupError:
-            pass
-        self.process.wait()
-        return self.process.returncode
+            self.process.wait(timeout=STOP_GRACE + 60)
+        except subprocess.TimeoutExpired:  # the reaper itself hangs: only it is killed, by its pid
+            self.process.kill()
+            self.process.wait()
+            return None
+        answer = json.loads(self.report.read_text()) if self.report.exists() else {}
+        self.leftovers = answer.get("leftovers")
+        return answer.get("status")
 
     # --- the REST API ---------------------------------------------------------------------------------------
     def api(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:

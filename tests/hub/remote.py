@@ -9,7 +9,8 @@ JSON answer on stdout:
     {"kind": "kernel", "base": ..., "token": ..., "code": "...", "timeout": s}
         -> {"status": "ok" | "error", "output": "...stdout and the error, if any..."}
 A terminal is what a person opens from the Launcher: a new bash in the server's root folder; each
-command is typed as a line and its exit status read after a marker the line itself cannot print.
+command is typed as a line, and the next only once the shell shows its prompt again (a marker
+printed before each prompt carries the exit status).
 """
 
 from __future__ import annotations
@@ -60,22 +61,26 @@ async def terminal(base: str, token: str, commands: list[str], timeout: float) -
                 if kind == "stdout":
                     pending += rest[0]
 
+        # Each command is typed as a person types it, alone on its line, and the next waits for the
+        # shell's next prompt: bash runs PROMPT_COMMAND before each prompt, which prints a marker with
+        # the exit status. (A line typed ahead would go to whatever reads the terminal: `sudo` relays
+        # it to the command it runs.) The marker is written in two halves, so the echoed line never
+        # matches it.
         marker = secrets.token_hex(6)
-        # the marker is printed from two halves, so the echoed command line never matches it
-        ready = re.compile(rf"__{marker}__ready__")
-        ws.write_message(json.dumps(["stdin", f'cd "$JUPYTER_SERVER_ROOT"; echo __{marker}""__ready__\r']))
-        await until(ready)
+        done = re.compile(rf"__{marker}__(\d+)__")
+        ws.write_message(
+            json.dumps(["stdin", f'cd "$JUPYTER_SERVER_ROOT"; PROMPT_COMMAND=\'echo __{marker}""__$?__\'\r'])
+        )
+        await until(done)
         for command in commands:
-            done = re.compile(rf"__{marker}__(\d+)__")
-            ws.write_message(json.dumps(["stdin", f'{command}\recho __{marker}""__$?__\r']))
+            ws.write_message(json.dumps(["stdin", f"{command}\r"]))
             try:
                 found, output = await until(done)
             except TimeoutError as exc:
                 results.append({"command": command, "status": None, "output": f"timed out after {timeout} s: {exc}"})
                 break
-            # drop the echoed lines (the command, possibly continued, and the echo of the marker)
-            lines = output.split("\n")
-            body = "\n".join(line for line in lines if f"__{marker}" not in line)
+            # drop the prompt with the echoed command (the first line)
+            body = "\n".join(output.lstrip("\n").split("\n")[1:])
             results.append({"command": command, "status": int(found.group(1)), "output": body})
             if int(found.group(1)) != 0:
                 break

@@ -11,16 +11,27 @@ runs as root; the per-module commands need no replacing):
 BASE is a fresh folder under /var/tmp, mode 0755: pytest's own tmp_path (/tmp/pytest-of-root, 0700)
 is closed to the other accounts. Homes are BASE/home/NAME, mode 0700 (Debian's useradd makes
 0755 homes; TLJH makes them private too).
+
+What it changes on the machine, and how it is undone. Account names are new for every run
+(`swh<4 hex>-instructor`, `-student1`, `-student2`), so no account of anyone else is ever touched.
+Before making anything (an account, BASE, the sudo rule) it is written to a ledger,
+HUB_HOME/hub-test-ledger.json; `Site.close` removes it and crosses it off. A run that was killed
+before its clean-up leaves its entries, and the next run removes exactly those (an account only
+if it still carries this test's GECOS marker and runs nothing). No process is ever ended here:
+everything the accounts run was started by the hub, under tests/hub/reaper.py, which ends it.
 """
 
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import pwd
 import secrets
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -35,9 +46,9 @@ HUB_HOME = Path(os.environ.get("HUB_HOME", "/opt/summits-and-warheads-hub"))
 PROXY = HERE / "proxy" / "node_modules" / ".bin" / "configurable-http-proxy"
 SUDO = shutil.which("sudo") or "/usr/bin/sudo"
 MARKER = "summits-and-warheads hub test"  # GECOS of the accounts this test makes; others are never touched
-INSTRUCTOR = "swh-instructor"
-STUDENTS = ["swh-student1", "swh-student2"]
 SUDOERS = Path("/etc/sudoers.d/summits-and-warheads-hub-test")
+LEDGER = HUB_HOME / "hub-test-ledger.json"
+REAPER = HERE / "reaper.py"
 COURSE_ID = "summits-and-warheads"
 
 
@@ -64,7 +75,9 @@ def sh(*command: str | Path, check: bool = True, **options) -> subprocess.Comple
     """Run a command as root; on failure, raise with what it printed."""
     result = subprocess.run([str(c) for c in command], capture_output=True, text=True, **options)
     if check and result.returncode != 0:
-        raise RuntimeError(f"{' '.join(map(str, command))} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+        raise RuntimeError(
+            f"{' '.join(map(str, command))} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
+        )
     return result
 
 
@@ -77,34 +90,53 @@ def processes_of(uid: int) -> list[psutil.Process]:
     return found
 
 
-def end_processes_of(uid: int, timeout: float = 10) -> list[str]:
-    """End every process of one test account, by pid; return what had to be ended."""
-    victims = processes_of(uid)
-    for process in victims:
+def run_reaped(argv: list[str], *, timeout: float, grace: float = 30, **options) -> tuple[int, str, list[str]]:
+    """Run `argv` under tests/hub/reaper.py, output captured; stop it (SIGTERM, then SIGKILL after
+    `grace` s) if it outlives `timeout`. Returns (exit status, output, processes it left that had
+    to be ended). Whatever it started ends with it, and nothing else is signalled."""
+    with tempfile.NamedTemporaryFile(prefix="reaper-", suffix=".json", delete=False) as handle:
+        report = Path(handle.name)
+    process = subprocess.Popen(
+        [sys.executable, str(REAPER), str(report), str(grace), "--", *map(str, argv)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+        **options,
+    )
+    try:
         try:
-            process.terminate()
-        except psutil.Error:
-            pass
-    _, alive = psutil.wait_procs(victims, timeout=timeout)
-    for process in alive:
-        try:
+            output, _ = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGTERM)
+            output, _ = process.communicate(timeout=grace + 60)
+            output += f"\n[stopped after {timeout} s]"
+        result = json.loads(report.read_text() or "{}")
+    finally:
+        if process.poll() is None:  # only if the reaper itself hangs: it, and its group, by pid
             process.kill()
-        except psutil.Error:
-            pass
-    psutil.wait_procs(alive, timeout=timeout)
-    return [f"{p.pid}" for p in victims]
+            process.wait()
+        report.unlink(missing_ok=True)
+    return result.get("status", process.returncode), output, result.get("leftovers", [])
 
 
 @dataclass
 class Site:
     base: Path
-    instructor: str = INSTRUCTOR
-    students: list[str] = field(default_factory=lambda: list(STUDENTS))
+    run_id: str
     passwords: dict[str, str] = field(default_factory=dict)
     created: list[str] = field(default_factory=list)
     sudoers_written: bool = False
     lock: object = None
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def instructor(self) -> str:
+        return f"swh{self.run_id}-instructor"
+
+    @property
+    def students(self) -> list[str]:
+        return [f"swh{self.run_id}-student1", f"swh{self.run_id}-student2"]
 
     # --- where things are -----------------------------------------------------------------------------------
     @property
@@ -167,10 +199,16 @@ class Site:
     @classmethod
     def create(cls) -> Site:
         lock = open(HUB_HOME / ".lock", "w")  # noqa: SIM115 (held for the whole session)
-        fcntl.flock(lock, fcntl.LOCK_EX)  # one hub test at a time on this machine (they share accounts, env)
-        base = Path(tempfile.mkdtemp(prefix="summits-hub-", dir="/var/tmp"))
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one hub test at a time on this machine (they share the environment)
+        notes = _clean_up_after_killed_runs()
+        run_id = secrets.token_hex(2)
+        while Path(f"/var/tmp/summits-hub-{run_id}").exists() or _account_exists(f"swh{run_id}-instructor"):
+            run_id = secrets.token_hex(2)
+        base = Path(f"/var/tmp/summits-hub-{run_id}")
+        _ledger_add({"kind": "folder", "path": str(base), "run": run_id})
+        base.mkdir(mode=0o755)
         base.chmod(0o755)
-        site = cls(base=base, lock=lock)
+        site = cls(base=base, run_id=run_id, lock=lock, notes=notes)
         try:
             for folder in (site.homes, site.tools, base / "srv"):
                 folder.mkdir(parents=True)
@@ -181,7 +219,6 @@ class Site:
                 shutil.copy2(HERE / script, site.tools / script)
                 (site.tools / script).chmod(0o644)
             site._reset_user_env()  # after a run that was killed before its clean-up, too
-            site._remove_leftover_accounts()
             site._create_accounts()
             site._write_sudoers()
             site._snapshot_repository()
@@ -190,21 +227,9 @@ class Site:
             raise
         return site
 
-    def _remove_leftover_accounts(self) -> None:
-        """Accounts of an earlier run that was killed before it could clean up (ours by their GECOS)."""
-        for name in self.users:
-            try:
-                entry = pwd.getpwnam(name)
-            except KeyError:
-                continue
-            if entry.pw_gecos != MARKER:
-                raise RuntimeError(f"an account {name!r} exists and is not this test's: not touching it")
-            end_processes_of(entry.pw_uid)
-            sh("userdel", "--remove", name, check=False)
-            self.notes.append(f"removed the leftover account {name}")
-
     def _create_accounts(self) -> None:
         for name in self.users:
+            _ledger_add({"kind": "account", "name": name, "run": self.run_id})
             sh("useradd", "--create-home", "--home-dir", self.home(name), "--shell", "/bin/bash", "--user-group",
                "--comment", MARKER, name)  # fmt: skip
             self.created.append(name)
@@ -219,6 +244,7 @@ class Site:
         draft = self.run / "sudoers"
         draft.write_text(rule)
         sh("visudo", "--check", "--file", draft)
+        _ledger_add({"kind": "file", "path": str(SUDOERS), "run": self.run_id})
         SUDOERS.parent.mkdir(mode=0o750, exist_ok=True)
         shutil.copyfile(draft, SUDOERS)
         SUDOERS.chmod(0o440)
@@ -239,24 +265,25 @@ class Site:
 
     # --- removing it ----------------------------------------------------------------------------------------
     def close(self) -> list[str]:
-        """Remove everything this site made; return what went wrong (never raises: runs after failures)."""
+        """Remove everything this site made; return what went wrong (never raises: runs after failures).
+        The hub, and everything the accounts ran, must have ended first (Hub.stop)."""
         problems = []
 
         def attempt(what, action):
             try:
                 action()
-            except Exception as exc:  # noqa: BLE001 (the rest of the clean-up must still run)
+            except Exception as exc:
                 problems.append(f"{what}: {exc}")
 
-        for name in list(self.created):
-            attempt(f"ending {name}'s processes", lambda n=name: end_processes_of(self.uid(n)))
         if self.sudoers_written:
-            attempt("removing the sudo rule", lambda: SUDOERS.unlink(missing_ok=True))
+            attempt("removing the sudo rule", lambda: _remove_entry({"kind": "file", "path": str(SUDOERS)}))
         attempt("resetting the user environment", self._reset_user_env)
         for name in list(self.created):
-            attempt(f"removing the account {name}", lambda n=name: sh("userdel", "--remove", n))
+            attempt(f"removing the account {name}", lambda n=name: _remove_entry({"kind": "account", "name": n}))
             self.created.remove(name)
-        attempt("removing the test folder", lambda: shutil.rmtree(self.base))
+        attempt("removing the test folder", lambda: _remove_entry({"kind": "folder", "path": str(self.base)}))
+        if not problems:
+            attempt("closing the ledger", lambda: _ledger_drop(self.run_id))
         if self.lock is not None:
             self.lock.close()
         return problems
@@ -270,6 +297,69 @@ class Site:
             sh(pip, "uninstall", "--quiet", "--yes", "summits-and-warheads")
         shutil.rmtree(self.user_env / "etc")
         shutil.copytree(HUB_HOME / "user-env-etc.pristine", self.user_env / "etc", symlinks=True)
+
+
+# --- the ledger: what a run made, so that it (or the next run, if it was killed) removes exactly that -------------
+
+
+def _ledger() -> list[dict]:
+    return json.loads(LEDGER.read_text()) if LEDGER.exists() else []
+
+
+def _ledger_write(entries: list[dict]) -> None:
+    draft = LEDGER.with_suffix(".new")
+    draft.write_text(json.dumps(entries, indent=1))
+    draft.replace(LEDGER)
+
+
+def _ledger_add(entry: dict) -> None:
+    _ledger_write([*_ledger(), entry])
+
+
+def _ledger_drop(run_id: str) -> None:
+    _ledger_write([e for e in _ledger() if e.get("run") != run_id])
+
+
+def _account_exists(name: str) -> bool:
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        return False
+    return True
+
+
+def _remove_entry(entry: dict) -> None:
+    """Undo one ledger entry. Accounts: only one that carries this test's marker and runs nothing."""
+    if entry["kind"] == "account":
+        try:
+            account = pwd.getpwnam(entry["name"])
+        except KeyError:
+            return
+        if account.pw_gecos != MARKER:
+            raise RuntimeError(f"the account {entry['name']} is not this test's (GECOS {account.pw_gecos!r}): kept")
+        running = processes_of(account.pw_uid)
+        if running:
+            raise RuntimeError(f"{entry['name']} still runs {[p.pid for p in running]}: account kept")
+        sh("userdel", "--remove", entry["name"])
+    elif entry["kind"] == "folder":
+        shutil.rmtree(entry["path"], ignore_errors=not Path(entry["path"]).exists())
+    elif entry["kind"] == "file":
+        Path(entry["path"]).unlink(missing_ok=True)
+
+
+def _clean_up_after_killed_runs() -> list[str]:
+    """Entries left by runs that never reached their clean-up (this run holds the lock: no other is
+    running). Returns what was done, for the test's notes."""
+    notes, kept = [], []
+    for entry in _ledger():
+        try:
+            _remove_entry(entry)
+            notes.append(f"removed what a killed run left: {entry}")
+        except Exception as exc:
+            kept.append(entry)
+            notes.append(f"could not remove {entry}: {exc}")
+    _ledger_write(kept)
+    return notes
 
 
 def wait_for(condition, timeout: float, what: str, interval: float = 0.2):

@@ -20,6 +20,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from nbgrader.api import Gradebook, MissingEntry
 
+from course.nbgrader_run import environment_for_tools
 from tests.conftest import make_course_copy
 from tests.hub import guide
 from tests.test_postgres import postgres_url  # noqa: F401 (the server, as a fixture)
@@ -38,7 +39,8 @@ def _run_block(name: str, cwd: Path, env: dict[str, str]) -> str:
     return done.stdout
 
 
-def test_the_guides_postgres_gradebook_backs_up_and_restores(postgres_url, tmp_path):  # noqa: F811
+def test_the_guides_postgres_gradebook_backs_up_and_restores(postgres_url, tmp_path, monkeypatch):  # noqa: F811
+    monkeypatch.setenv("PATH", environment_for_tools()["PATH"])  # nbgrader runs `alembic` to make the tables
     url = urlparse(postgres_url)
     query = {k: v[0] for k, v in parse_qs(url.query).items()}
     home = tmp_path / "home"
@@ -75,8 +77,9 @@ def test_the_guides_postgres_gradebook_backs_up_and_restores(postgres_url, tmp_p
     assert len(dumps) == 1 and dumps[0].stat().st_size > 0, list(backups.iterdir())
     # `course export` found the gradebook through the guide's settings line and the PG* variables
     with next(backups.glob("grades-*.csv")).open() as stream:
-        exported = {row["student_id"] for row in csv.DictReader(stream)}
-    assert exported == set(STUDENTS), exported
+        rows = list(csv.DictReader(stream))
+    assert {row["student"] for row in rows} == set(STUDENTS), rows
+    assert [float(r["manual_score"]) for r in rows if r["student"] == STUDENTS[0]] == [2.0], rows
 
     with Gradebook(postgres_url) as gradebook:  # an accident after the backup
         gradebook.remove_student(STUDENTS[1])

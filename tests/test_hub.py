@@ -430,8 +430,11 @@ class Term:
             assert (site.course / "submitted" / student / self.module / f"{self.module}.ipynb").is_file()
         assert "graded 2 submission(s)" in output, output
         assert "isolation: full" in output, output
+        # graded as root: what the grader wrote is the instructor's again (course.pipeline.ownership)
+        assert "given back to" in output, output
         uid = site.uid(site.instructor)
-        wrong = [str(p) for p in (site.course / "autograded").rglob("*") if p.stat().st_uid != uid]
+        written = [site.course / "autograded", *(site.course / "autograded").rglob("*"), self.db(world)]
+        wrong = [str(p) for p in written if p.lstat().st_uid != uid]
         assert not wrong, f"graded files not given back to the instructor: {wrong[:5]}"
         scores = gradebook(self.db(world), self.module)
         auto = {
@@ -549,7 +552,7 @@ class TestFolderExchange:
 
     def test_06_instructor_collects_and_grades_as_root(self, world):
         site = world.site
-        with world.step("folder: course collect; sudo course grade; chown", self.term.chain):
+        with world.step("folder: course collect; sudo course grade", self.term.chain):
             output = world.run_block("tljh-collect-grade")
             self.term.check_graded(world, output)
             # the grader used the instructor's data/: module 00 shows the first events

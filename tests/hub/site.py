@@ -238,9 +238,9 @@ class Site:
             sh("chpasswd", input=f"{name}:{self.passwords[name]}\n")
 
     def _write_sudoers(self) -> None:
-        """The instructor may run `course` and `chown` as root, as a TLJH admin may run anything: the
-        guide grades with `sudo "$(command -v course)" grade MODULE`."""
-        rule = f"{self.instructor} ALL=(root) NOPASSWD: {self.user_env / 'bin' / 'course'}, /usr/bin/chown\n"
+        """The instructor may run `course` as root, as a TLJH admin may run anything: the guide grades
+        with `sudo "$(command -v course)" grade MODULE`."""
+        rule = f"{self.instructor} ALL=(root) NOPASSWD: {self.user_env / 'bin' / 'course'}\n"
         draft = self.run / "sudoers"
         draft.write_text(rule)
         sh("visudo", "--check", "--file", draft)

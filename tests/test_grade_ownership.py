@@ -80,9 +80,9 @@ def test_a_server_gradebook_has_no_files():
 
 
 @pytest.mark.slow
-def test_sudo_course_grade_leaves_every_file_to_the_instructor(tmp_path):
-    """A real batch graded as root in a course root owned by another account: autograded/ and the
-    gradebook are the owner's afterwards, and the owner can replace them (the next regrade)."""
+def test_sudo_course_grade_and_feedback_leave_every_file_to_the_instructor(tmp_path):
+    """A real batch graded as root in a course root owned by another account: autograded/, the
+    gradebook and then feedback/ are the owner's afterwards, and the owner can replace them."""
     from tests.test_adversarial import ASSIGNMENT, make_course
 
     course = make_course(tmp_path / "course", {"ada": "answer = 42", "bob": "answer = 41"})
@@ -100,6 +100,14 @@ def test_sudo_course_grade_leaves_every_file_to_the_instructor(tmp_path):
     assert "graded 2 submission(s)" in done.stdout and "given back to" in done.stdout, done.stdout
     wrong = {name: who for name, who in owners(course).items() if who != OWNER}
     assert not wrong, f"left to root after `sudo course grade`: {wrong}"
+    # `sudo course feedback` too: the pages are the instructor's
+    done = subprocess.run(
+        course_argv("feedback", ASSIGNMENT), cwd=course, env=environment_for_tools(), capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (course / "feedback" / "ada" / ASSIGNMENT / "adv.html").is_file(), done.stdout
+    wrong = {name: who for name, who in owners(course).items() if who != OWNER}
+    assert not wrong, f"left to root after `sudo course feedback`: {wrong}"
     # what the instructor could not do before: replace a graded folder as themselves (from a
     # descriptor opened as root: tmp_path's parents are root's, mode 0700)
     graded = course / "autograded" / "ada" / ASSIGNMENT

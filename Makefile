@@ -1,5 +1,6 @@
 # One-command set-up on a fresh machine with only Python 3.11+ and make.
-#   make lab        - install into .venv if needed, build the student version, open JupyterLab
+#   make lab        - install into .venv if needed, build the student version (skipped when the
+#                     workspace already has it), open the learner's JupyterLab
 #   make instructor - JupyterLab at the course root with the formgrader, for grading (course lab)
 #   make test       - install into .venv if needed, run the whole test suite (as root, first
 #                     `make hub-env`: what the real-JupyterHub test needs)
@@ -47,8 +48,12 @@ workspace: $(STAMP)
 # JupyterLab refuses to run as root unless told; containers and CI machines often are root.
 ALLOW_ROOT := $(if $(ROOT),--allow-root,)
 
+# The learner's lab: course/lab/ (instructor tools and the news pop-up off) joins the Jupyter
+# config path for this launch only; nothing is written to ~/.jupyter or to .venv.
+LAB_CONFIG := $(CURDIR)/course/lab$(if $(JUPYTER_CONFIG_PATH),:$(JUPYTER_CONFIG_PATH),)
+
 lab: workspace
-	$(BIN)/jupyter lab --notebook-dir=workspace --ServerApp.port=$(PORT) $(ALLOW_ROOT) \
+	JUPYTER_CONFIG_PATH='$(LAB_CONFIG)' $(BIN)/jupyter lab --notebook-dir=workspace --ServerApp.port=$(PORT) $(ALLOW_ROOT) \
 	    $(if $(filter none,$(BROWSER)),--no-browser,$(if $(BROWSER),--ServerApp.browser='$(BROWSER)',))
 
 # The instructor's Lab: at the course root, where the formgrader finds the course and its links
@@ -63,7 +68,14 @@ instructor: $(STAMP)
 hub-env:
 	bash tests/hub/install.sh $(HUB_HOME)
 
-test: $(STAMP) $(if $(ROOT),hub-env,)
+# axe-core for the accessibility audit of the browser tests, from npm (tests/browser/package-lock.json)
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then cd tests/browser && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/axe-core/axe.min.js; \
+	else echo "npm not found: the browser tests will be skipped (CI installs it)"; fi
+
+test: $(STAMP) $(AXE) $(if $(ROOT),hub-env,)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test-fast: $(STAMP)

@@ -159,25 +159,13 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from course.pipeline.check import check_notebook, write_html
+    from course.pipeline.check import check_notebook, report_text, write_html
 
     notebook = Path(args.notebook)
     lines, problems, executed = check_notebook(notebook, args.assignment)
-    auto = [line for line in lines if line.kind == "test"]
-    for line in lines:
-        if line.kind == "test":
-            mark = "PASS" if line.earned == line.points else "FAIL"
-            print(
-                f"{mark}  {line.grade_id:<14} {line.earned:g}/{line.points:g}"
-                + (f"  {line.message.splitlines()[0]}" if line.message else "")
-            )
-        else:
-            print(f"TODO  {line.grade_id:<14} {line.points:g} points by rubric: {line.message}")
-    for problem in problems:
-        print(f"note  {problem}")
-    print(f"automatic score: {sum(line.earned for line in auto):g} of {sum(line.points for line in auto):g}")
+    print(report_text(lines, problems))
     target = notebook.with_name(notebook.stem + "-checked.html")
-    write_html(executed, target)
+    write_html(executed, target, lines)
     print(f"the checked notebook, with every test's message: {target}")
     return 0
 

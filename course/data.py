@@ -47,6 +47,7 @@ __all__ = [
     "load_missile_counts",
     "load_nk_tests",
     "load_sources",
+    "show_record",
     "table_names",
     "validate",
 ]
@@ -352,3 +353,47 @@ def load_cycles() -> pd.DataFrame:
     always measured from the record. Where a cycle ends is a judgement; `notes` gives the
     alternatives."""
     return load("cycles")
+
+
+class Record:
+    """One row of a table, every field in full: a definition list in JupyterLab (and in exported
+    HTML), `field: value` lines as text. Tables cut long text at 50 characters
+    (pandas' display.max_colwidth); notes and descriptions need to be read whole."""
+
+    def __init__(self, table: str, row: pd.Series):
+        self.table, self.row = table, row
+
+    def _repr_html_(self) -> str:
+        import html
+
+        items = "".join(
+            f"<dt><strong>{html.escape(str(field))}</strong></dt>"
+            f"<dd style='margin:0 0 0.4em 1.5em;white-space:pre-wrap'>{html.escape(_text(value))}</dd>"
+            for field, value in self.row.items()
+        )
+        return f"<p>One row of <code>{html.escape(self.table)}</code>:</p><dl>{items}</dl>"
+
+    def __repr__(self) -> str:
+        return "\n".join(f"{field}: {_text(value)}" for field, value in self.row.items())
+
+
+def _text(value: object) -> str:
+    if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
+        return "(not recorded)"
+    if isinstance(value, pd.Timestamp):
+        return f"{value:%Y-%m-%d}"
+    return str(value)
+
+
+def show_record(table: str, key: str) -> Record:
+    """One row of `table`, found by its id (the table's key, e.g. `show_record("events", "KOR-16")`),
+    with every field shown in full. For a table keyed by two columns, the first one is matched."""
+    frame = load(table)
+    primary = _package()[table]["schema"].get("primaryKey") or [frame.columns[0]]
+    column = primary if isinstance(primary, str) else primary[0]
+    rows = frame[frame[column].astype(str) == str(key)]
+    if rows.empty:
+        raise DataError(
+            f"no row of {table} has {column} {key!r}; the first ids are: {', '.join(frame[column].astype(str)[:5])}"
+        )
+    return Record(table, rows.iloc[0])

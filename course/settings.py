@@ -48,6 +48,13 @@ NO_ZYGOTE = Setting(
     "(how systems without pidfds, such as macOS, run; used by the tests to cover that path).",
     "`1`; default: the zygote where the platform supports it",
 )
+MODE = Setting(
+    "COURSE_MODE",
+    "`class` in a graded class (set it in the hub's or the image's environment): the self-check "
+    "quizzes only show the line to keep in the answer cell and never say right or wrong, even where "
+    "a quiz key is present.",
+    "`class`; default: self-study (quizzes with a key say right or wrong)",
+)
 SANDBOX_MARKER = Setting(
     "COURSE_GRADING_SANDBOX",
     "Carried by every grading kernel and its children, so the grader can find and end leftover "
@@ -56,7 +63,7 @@ SANDBOX_MARKER = Setting(
     internal=True,
 )
 
-ALL = (ROOT, DATA_DIR, ISOLATION, NO_ZYGOTE, SANDBOX_MARKER)
+ALL = (ROOT, DATA_DIR, ISOLATION, NO_ZYGOTE, MODE, SANDBOX_MARKER)
 
 
 def markdown() -> str:

@@ -4,7 +4,7 @@ Keyed by assignment, then by the grade_id of the solution cell. Each entry is
 (label, wrong code for that cell, grade_id of the test cell that must score zero), optionally
 followed by a fragment of the message the student must see: the hidden test's near-miss message,
 or the visible test's message or hint when that is what the mistake trips. A fragment of the form
-"<value> is not the expected answer" records that the test has no near miss for the mistake yet.
+"<value>, which is not the expected answer" records that the test has no near miss for the mistake yet.
 The round-trip test submits each mistake as its own student and checks that the named test
 fails while every other test of the notebook still passes, and that the message, when given,
 is in what that test shows the student: a near miss that can never fire would leave the student
@@ -340,7 +340,12 @@ MISTAKES.update(
         "04-ukraine-1991-96": {
             "ex1-answer": [
                 ("high-figure", "warheads_1994 = 2000", "ex1-test", "the highest figure in the sources"),
-                ("start-counting", "warheads_1994 = 1944", "ex1-test", "1944 is not the expected answer"),
+                (
+                    "start-counting",
+                    "warheads_1994 = 1944",
+                    "ex1-test",
+                    "the number 1,944, which is not the expected answer",
+                ),
             ],
             "ex2-answer": [
                 ("ten-per-ss19", "icbm_warheads = 130 * 10 + 46 * 10", "ex2-test", "gives the SS-19 ten warheads"),

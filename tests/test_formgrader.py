@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -171,7 +172,6 @@ def test_rubric_cells_have_padding_in_a_browser(tmp_path, template):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="widgets' static rendering lands with issue 16")
 def test_feedback_shows_widgets_as_figures_not_reprs(tmp_path):
     """A module with an explorer (02: the timeline), graded and turned into feedback: the page shows the
     widget's figure with its text alternative, never the widget's Python repr."""
@@ -184,8 +184,10 @@ def test_feedback_shows_widgets_as_figures_not_reprs(tmp_path):
     course_ok(course, "grade", module)
     course_ok(course, "feedback", module)
     page = (course / "feedback" / "amy" / module / f"{module}.html").read_text(encoding="utf-8")
-    assert "VBox(" not in page
-    assert "<img" in page and 'alt="' in page.split("<img", 1)[1].split(">", 1)[0]
+    assert "VBox(" not in page and "HTML(value=" not in page
+    figures = re.findall(r"<(?:img|svg)\b[^>]*>", page)
+    assert figures, "the explorer's figure is in the feedback page"
+    assert all(re.search(r'\b(?:alt|aria-label)="[^"]+"', tag) for tag in figures), figures
 
 
 def test_course_argv_is_this_interpreter():

@@ -32,13 +32,15 @@ def test_near_misses_wrong_answers_and_form_problems_are_told_apart():
     got = classify_failure(*message(checks.expect_equal, "days", 30, 29, checks.INTEGER, "use .days", near))
     assert got == ("near miss", "you counted both the first and the last day; count the days between.")
     got = classify_failure(*message(checks.expect_equal, "days", 12, 29, checks.INTEGER, "use .days", near))
-    assert got == ("wrong answer", "12")
+    assert got == ("wrong answer", checks.describe(12))
     got = classify_failure(*message(checks.expect_equal, "answer", "A", "B", checks.TEXT, near_misses={"C": "no"}))
-    assert got == ("wrong answer", "'A'")
+    assert got == ("wrong answer", checks.describe("A"))
+    ready_made = checks.FeedbackError("`answer` is not right: the summit was in April\nHint: look at the date")
+    assert classify_failure("FeedbackError", str(ready_made)) == ("near miss", "the summit was in April")
     got = classify_failure(*message(checks.expect_close, "share", 0.66, 0.3, 1e-9, near_misses={0.66: "secondary"}))
     assert got == ("near miss", "secondary")
     kind, detail = classify_failure(*message(checks.expect_type, "n", 3.5, checks.INTEGER, "use len(...)"))
-    assert kind == "form" and detail.startswith("`n`: should be a whole number") and "Hint" not in detail
+    assert kind == "form" and detail.startswith("n should be a whole number") and "Hint" not in detail
     assert classify_failure("NameError", "name 'n_korea_2018' is not defined")[0] == "missing"
     assert classify_failure("ZeroDivisionError", "division by zero") == ("error", "ZeroDivisionError")
 

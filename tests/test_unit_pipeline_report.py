@@ -9,6 +9,7 @@ import re
 import pandas as pd
 import pytest
 
+from course import checks
 from course.pipeline.gradebook import open_gradebook
 from course.pipeline.report import _assigned_literal, build_report, item_analysis, quiz_answers
 from tests.unit_fixtures import ASSIGNMENT, copy_released_course, record_graded, write_autograded
@@ -148,6 +149,15 @@ def test_a_report_before_any_grading_says_so(released_course):
     assert "<h2>Questions</h2>" not in page
 
 
+def failure_message(check, *args) -> str:
+    """The evalue a failed check leaves in a graded notebook: the real check's own words."""
+    try:
+        check(*args)
+    except checks.FeedbackError as failure:
+        return str(failure)
+    raise AssertionError("the check passed")
+
+
 ATTACK = "<script>alert('x')</script>"
 CHOICE = "<img src=x onerror=alert(1)>"
 
@@ -174,7 +184,9 @@ def graded_class(tmp_path_factory, released_gradebook):
         {"ex1-test": 2.0, "ex2-test": 0.0},
         {"ex3-answer": False},
         {"ex1-answer": "x = 1", "ex2-answer": f'choice = "{CHOICE}"'},
-        failures={"ex2-test": ("AssertionError", f"`choice`: '{CHOICE}' is not the expected answer.")},
+        failures={
+            "ex2-test": ("FeedbackError", failure_message(checks.expect_equal, "choice", CHOICE, "B", checks.TEXT))
+        },
     )
     record_graded(
         root,
@@ -225,7 +237,10 @@ def test_what_students_control_is_escaped(page):
     test's message quotes the student's answer back."""
     assert ATTACK not in page and "<img src=x" not in page
     assert "&lt;script&gt;" in page and "&lt;img src=x onerror=alert(1)&gt;" in page
-    assert "<td>wrong answer</td><td><code>&#39;&lt;img src=x onerror=alert(1)&gt;&#39;</code></td><td>1</td>" in page
+    assert (
+        "<td>wrong answer</td><td><code>the text &#39;&lt;img src=x onerror=alert(1)&gt;&#39;</code></td><td>1</td>"
+        in page
+    )
 
 
 def test_quiz_answers_are_read_for_this_assignment_only(released_course):

@@ -32,17 +32,27 @@ import numpy as np
 import pandas as pd
 
 from course.autograder.rebuild import ROLE_ANSWER, ROLE_TEST, grade_id, role_of
+from course.checks import NOT_EXPECTED, NOT_RIGHT, NOT_YET
 from course.figures import OKABE_ITO, figure_html, new_figure
 from course.paths import source_notebooks
 from course.pipeline.answers import answer_cells, attempted
 from course.pipeline.export import assignment_totals, question_scores
 from course.pipeline.gradebook import open_gradebook
 
-# The messages of course.checks.expect_equal / expect_close (the fixed forms hidden tests raise):
-#   "`name`: <got> is not right: <why>\nHint: ..."   a recognised near miss
-#   "`name`: <got> is not the expected answer.\n..."  a wrong answer
-NEAR_MISS = re.compile(r"^`(?P<name>[^`]+)`: (?P<got>.+?) is not right: (?P<why>.+?)(?:\nHint: .*)?$", re.S)
-WRONG_ANSWER = re.compile(r"^`(?P<name>[^`]+)`: (?P<got>.+?) is not the expected answer\.(?:\nHint: .*)?$", re.S)
+# The messages of course.checks.expect_equal / expect_close, read back from graded notebooks:
+#   "Not yet: days is the number 30, which is not right: <why>\nHint: ..."   a recognised near miss
+#   "Not yet: days is not right: <why>"                                    a hidden test's ready-made near miss
+#   "Not yet: days is the number 12, which is not the expected answer."    a wrong answer
+# course.checks names these words once (NOT_YET, NOT_RIGHT, NOT_EXPECTED).
+_HINT = r"(?:\nHint: .*)?$"
+NEAR_MISS = re.compile(
+    rf"^{re.escape(NOT_YET)}(?P<name>\S+) (?:is (?P<got>.+?), )?(?:{re.escape(NOT_RIGHT)}|is not right: )"
+    rf"(?P<why>.+?){_HINT}",
+    re.S,
+)
+WRONG_ANSWER = re.compile(
+    rf"^{re.escape(NOT_YET)}(?P<name>\S+) is (?P<got>.+?), {re.escape(NOT_EXPECTED)}{_HINT}", re.S
+)
 
 
 def classify_failure(ename: str, evalue: str) -> tuple[str, str]:
@@ -57,7 +67,7 @@ def classify_failure(ename: str, evalue: str) -> tuple[str, str]:
     if wrong:
         return "wrong answer", wrong["got"].strip()
     if ename in ("FeedbackError", "AssertionError"):
-        return "form", evalue.splitlines()[0] if evalue else ename
+        return "form", evalue.splitlines()[0].removeprefix(NOT_YET) if evalue else ename
     return "error", ename or "error"
 
 

@@ -12,6 +12,8 @@ import pandas as pd
 from course import data
 from course.analysis import channel_counts
 from course.figures import SEQUENTIAL_CMAP, figure_html, new_figure
+from course.widgets.controls import LabelledRangeSlider
+from course.widgets.static import StaticBox
 
 FORMALITY = {"all contacts": None, "formal only": True, "informal only": False}
 
@@ -40,17 +42,11 @@ def channels_figure_html(counts: pd.DataFrame, title: str) -> str:
     return figure_html(fig, alt, counts.reset_index().rename(columns={"pair": "pair of sides"}))
 
 
-def channels_view() -> w.VBox:
+def channels_view() -> StaticBox:
     """Contacts of 2018 as a matrix, with a month range, a formality toggle and cancelled contacts on request."""
     meetings = data.load_meetings()
     months = [(f"{m:%b %Y}", m) for m in pd.date_range("2018-01-01", "2018-12-01", freq="MS")]
-    period = w.SelectionRangeSlider(
-        options=months,
-        index=(0, len(months) - 1),
-        description="Months",
-        continuous_update=False,
-        layout=w.Layout(width="95%"),
-    )
+    period = LabelledRangeSlider(options=months, index=(0, len(months) - 1), description="Months")
     formality = w.ToggleButtons(
         options=list(FORMALITY),
         value="all contacts",
@@ -69,7 +65,7 @@ def channels_view() -> w.VBox:
     for control in (period, formality, cancelled):
         control.observe(redraw, names="value")
     redraw()
-    box = w.VBox(
+    box = StaticBox(
         [
             w.HTML(
                 "<strong>Channels of 2018</strong>: each cell counts contacts between two sides through one channel."
@@ -78,7 +74,8 @@ def channels_view() -> w.VBox:
             formality,
             cancelled,
             figure,
-        ]
+        ],
+        title="Channels of 2018",
     )
     box.controls = {"period": period, "formality": formality, "cancelled": cancelled}
     box.outputs = {"figure": figure}

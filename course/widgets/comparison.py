@@ -15,6 +15,8 @@ import pandas as pd
 
 from course import data
 from course.analysis import DIMENSIONS, SCALE, comparison_summary, dimension_evidence
+from course.widgets.controls import LabelledSelectionSlider
+from course.widgets.static import StaticBox
 
 NOT_RATED = -1  # slider position before the student has rated a dimension
 
@@ -32,9 +34,10 @@ def _summary_html(summary: pd.DataFrame) -> str:
     )
 
 
-def comparison_matrix(namespace: dict | None = None, name: str = "comparison_ratings") -> w.VBox:
-    """The comparison matrix. If `namespace` is given (pass `globals()`), the ratings are kept
-    there as `name` (a dict dimension -> rating) each time a rating changes."""
+def comparison_matrix(namespace: dict | None = None, name: str = "comparison_ratings") -> StaticBox:
+    """The comparison matrix. Once a dimension is rated, it shows the line that keeps the ratings
+    (`name = {...}`) for the answer cell. `namespace` is accepted, so older notebooks that pass
+    `globals()` still run, and ignored."""
     events = data.load_events()
     ratings: dict[str, int | None] = {d.key: None for d in DIMENSIONS}
     summary = w.HTML()
@@ -49,15 +52,13 @@ def comparison_matrix(namespace: dict | None = None, name: str = "comparison_rat
     def update(key):
         def on_change(change):
             ratings[key] = int(change["new"]) if change["new"] != NOT_RATED else None
-            result = comparison_summary(ratings)
-            summary.value = _summary_html(result)
-            if namespace is not None:
-                kept = {k: v for k, v in ratings.items() if v is not None}
-                namespace[name] = kept
+            summary.value = _summary_html(comparison_summary(ratings))
+            kept = {k: v for k, v in ratings.items() if v is not None}
+            if kept:
+                line = html.escape(f"{name} = {kept!r}")
                 summary.value += (
-                    f"<p>Recorded for this session. <strong>To keep your ratings when the notebook is "
-                    "graded</strong>, the answer cell must contain: "
-                    f"<code>{html.escape(f'{name} = {kept!r}')}</code></p>"
+                    "<p>To hand your ratings in, the answer cell below must contain exactly "
+                    f"<code>{line}</code> (the matrix does not fill it in for you).</p>"
                 )
 
         return on_change
@@ -74,28 +75,26 @@ def comparison_matrix(namespace: dict | None = None, name: str = "comparison_rat
             f"<table><tr><td style='vertical-align:top;width:22%'><strong>{html.escape(d.label)}</strong>"
             f"<br><small>{html.escape(d.question)}</small></td>{cells}</tr></table>"
         )
-        slider = w.SelectionSlider(
+        slider = LabelledSelectionSlider(
             options=[("not rated", NOT_RATED)] + [(f"{k}: {v}", k) for k, v in SCALE.items()],
             value=NOT_RATED,
-            description=f"{d.label}",
-            style={"description_width": "12em"},
-            layout=w.Layout(width="70%"),
-            continuous_update=False,
-            tooltip="How similar are the two cases on this dimension? Arrow keys move the handle.",
+            description=f"{d.label}: similarity",
         )
         slider.observe(update(d.key), names="value")
         sliders[d.key] = slider
         rows.extend([table, slider])
     summary.value = _summary_html(comparison_summary(ratings))
-    box = w.VBox(
+    box = StaticBox(
         [
             w.HTML(
                 "<strong>Comparing the cases</strong>: read the sourced events for each dimension, then "
-                "rate how similar the cases are (0 = very different, 4 = very similar)."
+                "rate how similar the cases are (0 = very different, 4 = very similar; the arrow keys "
+                "move a slider one step)."
             ),
             *rows,
             summary,
-        ]
+        ],
+        title="Comparison matrix",
     )
     box.controls, box.outputs = sliders, {"summary": summary}
     return box

@@ -14,6 +14,12 @@ import pandas as pd
 
 from course.analysis import CycleParameters, simulate_cycle
 from course.figures import OKABE_ITO, figure_html, new_figure
+from course.widgets.controls import LabelledIntSlider, LabelledSlider
+from course.widgets.static import StaticBox
+
+# Spoilers are drawn as black downward triangles, apart from the orange dashed line by shape and
+# colour; SPOILER_WORDS is how the notebooks name them (module 06 said "red triangles" once).
+SPOILER_MARKER, SPOILER_COLOUR, SPOILER_WORDS = "v", OKABE_ITO["black"], "black downward triangles (▼)"
 
 
 def cycle_figure_html(run: pd.DataFrame) -> str:
@@ -22,7 +28,13 @@ def cycle_figure_html(run: pd.DataFrame) -> str:
     ax.plot(run["round"], run["disarmament"], color=OKABE_ITO["orange"], lw=2, ls="--", label="disarmament (share)")
     spoilers = run[run["spoiler"]]
     ax.scatter(
-        spoilers["round"], spoilers["trust"], marker="v", color=OKABE_ITO["vermillion"], zorder=3, label="spoiler"
+        spoilers["round"],
+        spoilers["trust"],
+        marker=SPOILER_MARKER,
+        s=50,
+        color=SPOILER_COLOUR,
+        zorder=3,
+        label="spoiler (▼)",
     )
     ax.set_ylim(0, 1.05)
     ax.set_xlabel("round")
@@ -49,32 +61,16 @@ SLIDERS = {
 }
 
 
-def cycle_simulator(params: CycleParameters | None = None) -> w.VBox:
+def cycle_simulator(params: CycleParameters | None = None) -> StaticBox:
     """Sliders for the model's parameters and the trajectory they produce."""
     params = params or CycleParameters()
     controls = {
-        key: w.FloatSlider(
-            value=getattr(params, key),
-            min=lo,
-            max=hi,
-            step=step,
-            description=label,
-            continuous_update=False,
-            style={"description_width": "9em"},
-            layout=w.Layout(width="60%"),
-            readout_format=".2f",
+        key: LabelledSlider(
+            value=getattr(params, key), min=lo, max=hi, step=step, description=label, readout_format=".2f"
         )
         for key, (label, lo, hi, step) in SLIDERS.items()
     }
-    controls["rounds"] = w.IntSlider(
-        value=params.rounds,
-        min=6,
-        max=120,
-        description="Rounds",
-        continuous_update=False,
-        style={"description_width": "9em"},
-        layout=w.Layout(width="60%"),
-    )
+    controls["rounds"] = LabelledIntSlider(value=params.rounds, min=6, max=120, description="Rounds")
     controls["seed"] = w.BoundedIntText(
         value=params.seed, min=0, max=10**6, description="Random seed", style={"description_width": "9em"}
     )
@@ -87,7 +83,7 @@ def cycle_simulator(params: CycleParameters | None = None) -> w.VBox:
     for control in controls.values():
         control.observe(redraw, names="value")
     redraw()
-    box = w.VBox(
+    box = StaticBox(
         [
             w.HTML(
                 "<strong>The denuclearisation-compensation cycle</strong>: a toy model. Change one "
@@ -95,7 +91,8 @@ def cycle_simulator(params: CycleParameters | None = None) -> w.VBox:
             ),
             *controls.values(),
             figure,
-        ]
+        ],
+        title="Cycle simulator",
     )
     box.controls, box.outputs = controls, {"figure": figure}
     return box

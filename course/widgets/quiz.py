@@ -1,25 +1,50 @@
 """Self-check quiz widgets: multiple choice, numeric and ordering questions.
 
-Each widget shows the question, lets the student answer with mouse or keyboard, and on
-"Check" (a) stores the answer in the notebook's namespace under a named variable, so a test
-cell can grade it, (b) shows the exact line to keep in the answer cell, because widget state is
-not saved into the notebook and the autograder re-runs only the code, and (c) in self-check
-mode (`correct=` given) says whether it is right.
+The quiz never sets a notebook variable. The answer *cell* below it is the only record of the
+answer, so a broken answer cell cannot be hidden by a value the quiz had set, and what the learner
+sees is what the grader sees. "Check" shows the exact line to keep in that cell.
 
-Under nbgrader (`NBGRADER_EXECUTION` is set while validating or autograding) the factories
-return a static description: they never wait for input and never touch the namespace.
-Model: `course.analysis.check_answer`. Views: `multiple_choice`, `numeric_question`, `ordering_question`.
+Right or wrong, without the answer in the notebook: in self-study, Check compares the choice
+with a *key*, `v1:<salt>:<first 12 hex digits of SHA-256("<salt>:<variable>:<answer>")>`.
+`course workspace` computes the keys from the course's solution cells (`quiz_keys`) and writes
+them beside the learner's notebook (`.quiz-keys.json`); an author can also pass `key=` (see
+`make_key`). Neither the student's notebook nor this package holds an answer. The key is not a
+secret, though: a question with four options has four candidates, and Check itself says right or
+wrong, so a learner who wants to can try them all, by hand or with `key_matches`. It only keeps a
+reader from seeing the answer by accident, which is the bar for self-study.
+
+In a graded class there are no keys: nbgrader's release does not carry `.quiz-keys.json`, and with
+COURSE_MODE=class (set by the hub) Check only echoes the choice and the line to keep, whatever
+keys it finds. Under nbgrader (`NBGRADER_EXECUTION` is set while validating or autograding) the
+factories return static HTML: they never wait for input.
+Model: `course.widgets.keys` (`make_key`, `key_matches`, `quiz_keys`). Views: `multiple_choice`, `numeric_question`,
+`ordering_question`.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import os
 from collections.abc import Sequence
+from pathlib import Path
 
 import ipywidgets as w
 
-from course.analysis import check_answer
+from course import settings
+from course.widgets.controls import LiveRegion
+from course.widgets.keys import KEY_FILE, key_matches, make_key, quiz_keys
+from course.widgets.static import StaticBox, StaticHTML
+
+__all__ = [
+    "KEY_FILE",
+    "key_matches",
+    "make_key",
+    "multiple_choice",
+    "numeric_question",
+    "ordering_question",
+    "quiz_keys",
+]
 
 
 def grading_in_progress() -> bool:
@@ -27,10 +52,36 @@ def grading_in_progress() -> bool:
     return bool(os.environ.get("NBGRADER_EXECUTION"))
 
 
-def _static(question: str, extra: str = "") -> w.HTML:
-    return w.HTML(
+def graded_class() -> bool:
+    """True in a graded class: the hub (or the instructor's image) sets COURSE_MODE=class."""
+    return (settings.MODE.get() or "").strip().lower() == "class"
+
+
+def _stored_key(name: str) -> str | None:
+    """The key `course workspace` wrote beside this notebook (the kernel's working folder)."""
+    try:
+        return json.loads((Path.cwd() / KEY_FILE).read_text(encoding="utf-8")).get(name)
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+# --- views ---------------------------------------------------------------------------------------
+
+
+def _literal(value) -> str:
+    """How the answer is written in the answer cell: "B", 29, ["UKR-05", "UKR-08"]."""
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_literal(v) for v in value) + "]"
+    return repr(value)
+
+
+def _static(question: str, extra: str = "") -> StaticHTML:
+    return StaticHTML(
         f"<p><strong>Question:</strong> {html.escape(question)}</p>{extra}"
-        "<p><em>(Interactive quiz; not shown while grading.)</em></p>"
+        "<p><em>(Self-check quiz: interactive in JupyterLab. The answer cell below holds the answer.)</em></p>",
+        "self-check quiz",
     )
 
 
@@ -40,43 +91,43 @@ def _quiz_box(
     question: str,
     answer_widget: w.Widget,
     read,
-    namespace,
-    correct,
+    key: str | None,
     explanation: str,
-    tolerance: float = 0.0,
+    decimals: int = 0,
     extra: Sequence[w.Widget] = (),
-) -> w.VBox:
-    button = w.Button(description="Check", button_style="primary", tooltip="Record and check your answer", icon="check")
-    feedback = w.HTML()
+) -> StaticBox:
+    key = key or _stored_key(name)
+    self_check = bool(key) and not graded_class()
+    button = w.Button(
+        description="Check" if self_check else "Show the line to keep",
+        button_style="primary",
+        tooltip="Say whether your choice is right" if self_check else "Show the line for the answer cell below",
+        icon="check",
+    )
+    feedback = LiveRegion()
 
     def on_check(_=None) -> None:
         answer = read()
         if answer is None:
-            feedback.value = "<p>Choose an answer first.</p>"
+            feedback.html = "<p>Choose an answer first.</p>"
             return
-        if namespace is not None:
-            namespace[name] = answer
-        line = html.escape(f"{name} = {answer!r}")
-        message = (
-            f"<p>Recorded <code>{line}</code> for this session. <strong>To keep it when your notebook is "
-            f"graded</strong>, the answer cell must contain exactly: <code>{line}</code></p>"
+        line = html.escape(f"{name} = {_literal(answer)}")
+        keep = (
+            f"<p>To hand it in, the answer cell below must contain exactly <code>{line}</code> "
+            "(the quiz does not fill it in for you); then run that cell and its test.</p>"
         )
-        if correct is not None:
-            right = check_answer(kind, answer, correct, tolerance)
-            message = (
-                f"<p><strong>{'Right' if right else 'Not quite'}.</strong> "
-                + (
-                    html.escape(explanation)
-                    if (right and explanation)
-                    else ("Look again at the evidence and try once more." if not right else "")
-                )
-                + "</p>"
-                + message
-            )
-        feedback.value = message
+        if not self_check:
+            feedback.html = f"<p>Your choice: <code>{html.escape(_literal(answer))}</code>.</p>{keep}"
+        elif key_matches(key, name, kind, answer, decimals):
+            feedback.html = f"<p><strong>Right.</strong> {html.escape(explanation)}</p>{keep}"
+        else:
+            feedback.html = "<p><strong>Not quite.</strong> Look again at the evidence and try once more.</p>"
 
     button.on_click(on_check)
-    box = w.VBox([w.HTML(f"<p><strong>{html.escape(question)}</strong></p>"), answer_widget, *extra, button, feedback])
+    box = StaticBox(
+        [w.HTML(f"<p><strong>{html.escape(question)}</strong></p>"), answer_widget, *extra, button, feedback],
+        title="self-check quiz",
+    )
     box.controls, box.outputs, box.check = {"answer": answer_widget, "check": button}, {"feedback": feedback}, on_check
     return box
 
@@ -86,35 +137,37 @@ def multiple_choice(
     question: str,
     options: dict[str, str],
     namespace: dict | None = None,
-    correct: str | None = None,
+    key: str | None = None,
     explanation: str = "",
-) -> w.Widget:
-    """Options as {"A": "text", ...}; the stored answer is the letter (a str)."""
+):
+    """Options as {"A": "text", ...}; the answer is the option's letter or word (a str).
+    `namespace` is accepted, so notebooks that pass `globals()` still run, and ignored."""
     if grading_in_progress():
-        return _static(
-            question,
-            "<ul>" + "".join(f"<li>{html.escape(k)}: {html.escape(v)}</li>" for k, v in options.items()) + "</ul>",
-        )
+        items = "".join(f"<li>{html.escape(k)}: {html.escape(v)}</li>" for k, v in options.items())
+        return _static(question, f"<ul>{items}</ul>")
     radio = w.RadioButtons(
         options=[(f"{k}: {v}", k) for k, v in options.items()],
         value=None,
         layout=w.Layout(width="max-content"),
-        description="",
+        description="Your answer",
+        style={"description_width": "initial"},
     )
-    return _quiz_box("choice", name, question, radio, lambda: radio.value, namespace, correct, explanation)
+    return _quiz_box("choice", name, question, radio, lambda: radio.value, key, explanation)
 
 
 def numeric_question(
     name: str,
     question: str,
     namespace: dict | None = None,
-    correct: float | None = None,
-    tolerance: float = 0.0,
+    key: str | None = None,
+    decimals: int = 0,
     integer: bool = True,
     unit: str = "",
     explanation: str = "",
-) -> w.Widget:
-    """A number typed by the student; stored as int when `integer`, else float."""
+):
+    """A number typed by the student (an int when `integer`); the key compares it rounded to
+    `decimals` places (prefer whole-number answers: a value near a rounding boundary may be judged
+    wrong)."""
     if grading_in_progress():
         return _static(question)
     box = (w.IntText if integer else w.FloatText)(
@@ -124,7 +177,7 @@ def numeric_question(
     def read():
         return None if box.value is None else (int(box.value) if integer else float(box.value))
 
-    return _quiz_box("numeric", name, question, box, read, namespace, correct, explanation, tolerance)
+    return _quiz_box("numeric", name, question, box, read, key, explanation, decimals)
 
 
 def ordering_question(
@@ -132,10 +185,10 @@ def ordering_question(
     question: str,
     items: Sequence[str],
     namespace: dict | None = None,
-    correct: Sequence[str] | None = None,
+    key: str | None = None,
     explanation: str = "",
-) -> w.Widget:
-    """Put `items` in order: select one, then move it with the buttons (or Alt+arrow keys' equivalents)."""
+):
+    """Put `items` in order: select one, then move it with the buttons."""
     if grading_in_progress():
         return _static(question, "<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>")
     order = list(items)
@@ -160,15 +213,7 @@ def ordering_question(
     up.on_click(move(-1))
     down.on_click(move(+1))
     box = _quiz_box(
-        "ordering",
-        name,
-        question,
-        listing,
-        lambda: list(order),
-        namespace,
-        None if correct is None else list(correct),
-        explanation,
-        extra=[w.HBox([up, down])],
+        "ordering", name, question, listing, lambda: list(order), key, explanation, extra=[w.HBox([up, down])]
     )
     box.controls.update({"up": up, "down": down})
     return box

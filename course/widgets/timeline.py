@@ -1,8 +1,11 @@
-"""Timeline explorer: a date range, filters by case, actor and channel, a redrawn timeline,
-and a detail panel with the selected event's source.
+"""Timeline explorer: a date range, filters by case, actor and channel, a chart that says what
+each event is, an event list, and a detail panel with the selected event's source.
 
 Model: `course.analysis.filter_events` (which events are shown) and `course.analysis.event_details`
-(what the detail panel says). View: `timeline_explorer()`.
+(what the detail panel says). Chart: `course.widgets.timeline_chart`. View: `timeline_explorer()`.
+Picking a point on the chart and picking an event in the list select the same event.
+The actor list offers only actors with an event under the other filters, so no choice leads to
+an empty timeline by surprise.
 """
 
 from __future__ import annotations
@@ -14,14 +17,16 @@ import pandas as pd
 
 from course import data
 from course.analysis import ANY, CASES, CHANNELS, event_details, filter_events
-from course.figures import CASE_COLOURS, CASE_MARKERS, figure_html, new_figure
+from course.widgets.controls import LabelledRangeSlider
+from course.widgets.static import StaticBox
+from course.widgets.timeline_chart import TimelineChart, timeline_svg
 
 
 def _details_html(d: dict) -> str:
     e = {k: html.escape(v) if isinstance(v, str) else v for k, v in d.items()}
     actors = html.escape(", ".join(d["actors"])) or "not recorded"
     return (
-        f"<h4 style='margin:0.2em 0'>{e['title']}</h4>"
+        f"<h3 style='margin:0.2em 0;font-size:1.05em'>{e['title']}</h3>"
         f"<p><strong>{e['date']}</strong> &middot; {e['case']} &middot; {e['location']} &middot; "
         f"confidence: {e['confidence']}</p><p>{e['description']}</p><p><em>Who:</em> {actors}</p>"
         + (f"<p><em>Notes:</em> {e['notes']}</p>" if d["notes"] else "")
@@ -31,52 +36,19 @@ def _details_html(d: dict) -> str:
     )
 
 
-def timeline_figure_html(shown: pd.DataFrame, start, end, selected: str | None = None) -> str:
-    """The timeline plot (one lane per case) with its text alternative."""
-    fig, ax = new_figure(7.5, 2.6, left=0.1, bottom=0.12, top=0.8)
-    for lane, case in enumerate(CASES):
-        rows = shown[shown["case"].astype(str) == case]
-        ax.scatter(
-            rows["date"],
-            [lane] * len(rows),
-            s=36,
-            color=CASE_COLOURS[case],
-            marker=CASE_MARKERS[case],
-            label=f"{case} ({len(rows)})",
-            zorder=3,
-        )
-    if selected is not None and selected in set(shown["event_id"]):
-        row = shown.set_index("event_id").loc[selected]
-        ax.scatter(
-            [row["date"]],
-            [CASES.index(str(row["case"]))],
-            s=160,
-            facecolors="none",
-            edgecolors="#D55E00",
-            linewidths=2,
-            zorder=4,
-        )
-        ax.annotate(
-            row["title"][:40],
-            (row["date"], CASES.index(str(row["case"]))),
-            xytext=(0, 10),
-            textcoords="offset points",
-            ha="center",
-            fontsize=8,
-        )
-    ax.set_yticks(range(len(CASES)), CASES)
-    ax.set_ylim(-0.6, len(CASES) - 0.4)
-    ax.set_xlim(pd.Timestamp(start), pd.Timestamp(end))
-    ax.grid(axis="x", alpha=0.3)
-    ax.legend(loc="upper left", fontsize=8, ncols=3, frameon=False, bbox_to_anchor=(0, 1.22))
+def timeline_text_html(shown: pd.DataFrame, start, end) -> str:
+    """The chart's text alternative (a summary sentence) and the events as a table."""
     span = f"{pd.Timestamp(start):%d %b %Y} to {pd.Timestamp(end):%d %b %Y}"
-    counts = ", ".join(f"{int((shown['case'].astype(str) == c).sum())} {c}" for c in CASES)
+    counts = ", ".join(f"{n} {c}" for c in CASES if (n := int((shown["case"].astype(str) == c).sum())) or c == "korea")
     alt = f"Timeline of {len(shown)} events from {span} ({counts})."
     if len(shown):
         first, last = shown.iloc[0], shown.iloc[-1]
         alt += f" First: {first['title']} ({first['date']:%d %b %Y}); last: {last['title']} ({last['date']:%d %b %Y})."
     table = shown.assign(date=shown["date"].dt.strftime("%Y-%m-%d"))[["date", "event_id", "case", "title"]]
-    return figure_html(fig, alt, table)
+    return (
+        f'<p class="course-alt-text"><strong>Text alternative:</strong> {html.escape(alt)}</p>'
+        "<details><summary>Data behind this figure</summary>" + table.to_html(index=False, border=0) + "</details>"
+    )
 
 
 def _month_options(events: pd.DataFrame) -> list[tuple[str, pd.Timestamp]]:
@@ -88,8 +60,15 @@ def _month_options(events: pd.DataFrame) -> list[tuple[str, pd.Timestamp]]:
     return [(f"{m:%b %Y}", m) for m in months]
 
 
-def timeline_explorer(start="2018-01-01", end="2018-07-31", cases=("korea",)) -> w.VBox:
-    """The timeline explorer. Every control is a labelled, keyboard-operable ipywidget."""
+def actor_options(candidates: pd.DataFrame, event_actors: pd.DataFrame, actors: pd.DataFrame) -> list[tuple[str, str]]:
+    """(name, actor_id) of every actor taking part in one of `candidates`, by name."""
+    involved = event_actors.loc[event_actors["event_id"].isin(candidates["event_id"]), "actor_id"]
+    named = actors[actors["actor_id"].isin(involved)].sort_values("name")
+    return list(zip(named["name"], named["actor_id"], strict=True))
+
+
+def timeline_explorer(start="2018-01-01", end="2018-07-31", cases=("korea",)) -> StaticBox:
+    """The timeline explorer. Every control has a label and works from the keyboard."""
     events, sources = data.load_events(), data.load_sources()
     event_actors, actors, meetings = data.load_event_actors(), data.load_actors(), data.load_meetings()
     months = _month_options(events)
@@ -99,55 +78,71 @@ def timeline_explorer(start="2018-01-01", end="2018-07-31", cases=("korea",)) ->
         date = pd.Timestamp(date)
         return max(i for i, m in enumerate(values) if m <= date) if date >= values[0] else 0
 
-    dates = w.SelectionRangeSlider(
+    dates = LabelledRangeSlider(
         options=months,
         index=(nearest(start), nearest(end)),
         description="Dates",
-        continuous_update=False,
-        layout=w.Layout(width="95%"),
-        tooltip="Use the arrow keys to move the handles",
+        tooltip="Arrow keys move a month at a time; Home and End go to the first and last month.",
     )
     case_boxes = {
         c: w.Checkbox(value=c in cases, description=c.capitalize(), indent=False, layout=w.Layout(width="auto"))
         for c in CASES
     }
-    named = actors[actors["actor_id"].isin(event_actors["actor_id"])].sort_values("name")
-    actor = w.Dropdown(
-        options=[(ANY, ANY), *zip(named["name"], named["actor_id"], strict=True)], value=ANY, description="Actor"
-    )
+    actor = w.Dropdown(options=[(ANY, ANY)], value=ANY, description="Actor")
     channel = w.Dropdown(
         options=[ANY, *CHANNELS],
         value=ANY,
         description="Channel",
         tooltip="Only events carried by a 2018 contact of this channel",
     )
+    chart = TimelineChart()
     listing = w.Select(options=[], rows=8, description="Events", layout=w.Layout(width="95%"))
     figure = w.HTML()
     details = w.HTML(layout=w.Layout(border="1px solid #ccc", padding="0 0.6em"))
     status = w.HTML()
+    busy = []  # set while the view updates its own controls, so their observers do not redraw again
 
-    def current() -> pd.DataFrame:
+    def window() -> tuple[pd.Timestamp, pd.Timestamp]:
         first, last = dates.value
-        last = last + pd.offsets.MonthEnd(0)
+        return first, last + pd.offsets.MonthEnd(0)
+
+    def chosen_cases() -> list[str]:
+        return [c for c, box in case_boxes.items() if box.value]
+
+    def current(who: str | None = None) -> pd.DataFrame:
+        first, last = window()
         return filter_events(
-            events,
-            first,
-            last,
-            [c for c, box in case_boxes.items() if box.value],
-            actor.value,
-            event_actors,
-            channel.value,
-            meetings,
+            events, first, last, chosen_cases(), who or actor.value, event_actors, channel.value, meetings
         )
 
+    def draw(shown: pd.DataFrame) -> None:
+        first, last = window()
+        chart.static_svg = timeline_svg(shown, first, last, chosen_cases(), listing.value, interactive=False)
+        chart.svg = timeline_svg(shown, first, last, chosen_cases(), listing.value, uid=chart.uid)
+        figure.value = timeline_text_html(shown, first, last)
+
+    def refresh_actors() -> None:
+        options = [(ANY, ANY), *actor_options(current(ANY), event_actors, actors)]
+        if options != list(actor.options):
+            keep = actor.value if actor.value in {a for _, a in options} else ANY
+            actor.options = options
+            actor.value = keep
+
     def redraw(_=None) -> None:
-        shown = current()
-        keep = listing.value if listing.value in set(shown["event_id"]) else None
-        listing.options = [(f"{r.date:%Y-%m-%d}  {r.title}", r.event_id) for r in shown.itertuples()]
-        listing.value = keep if keep else (shown["event_id"].iloc[0] if len(shown) else None)
-        first, last = dates.value
-        figure.value = timeline_figure_html(shown, first, last + pd.offsets.MonthEnd(0), listing.value)
-        status.value = f"<em>{len(shown)} event(s) shown.</em>"
+        if busy:
+            return
+        busy.append(True)
+        try:
+            refresh_actors()
+            shown = current()
+            keep = listing.value if listing.value in set(shown["event_id"]) else None
+            listing.options = [(f"{r.date:%Y-%m-%d}  {r.title}", r.event_id) for r in shown.itertuples()]
+            listing.value = keep if keep else (shown["event_id"].iloc[0] if len(shown) else None)
+            chart.selected = listing.value
+        finally:
+            busy.clear()
+        draw(shown)
+        status.value = f"<p role='status'><em>{len(shown)} event(s) shown.</em></p>"
         show_details()
 
     def show_details(_=None) -> None:
@@ -157,26 +152,39 @@ def timeline_explorer(start="2018-01-01", end="2018-07-31", cases=("korea",)) ->
         details.value = _details_html(event_details(listing.value, events, sources, event_actors, actors))
 
     def on_select(change) -> None:
+        if busy:
+            return
+        chart.selected = listing.value
         show_details()
-        first, last = dates.value
-        figure.value = timeline_figure_html(current(), first, last + pd.offsets.MonthEnd(0), listing.value)
+        draw(current())
+
+    def on_point(change) -> None:  # a point picked on the chart selects the event in the list
+        if change["new"] and change["new"] != listing.value:
+            listing.value = change["new"]
 
     for control in [dates, actor, channel, *case_boxes.values()]:
         control.observe(redraw, names="value")
     listing.observe(on_select, names="value")
+    chart.observe(on_point, names="selected")
     redraw()
-    box = w.VBox(
+    box = StaticBox(
         [
-            w.HTML("<strong>Timeline explorer</strong>: choose dates and filters; pick an event to see its source."),
+            w.HTML(
+                "<strong>Timeline explorer</strong>: choose dates and filters. Hover over a point, or "
+                "tab to the chart and use the arrow keys, to see what it is; click it or press Enter to "
+                "see its source below."
+            ),
             dates,
             w.HBox([w.Label("Cases:"), *case_boxes.values()]),
             w.HBox([actor, channel]),
+            chart,
             figure,
             status,
             listing,
             details,
-        ]
+        ],
+        title="Timeline explorer",
     )
     box.controls = {"dates": dates, "cases": case_boxes, "actor": actor, "channel": channel, "events": listing}
-    box.outputs = {"figure": figure, "details": details, "status": status}
+    box.outputs = {"figure": figure, "details": details, "status": status, "chart": chart}
     return box

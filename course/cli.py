@@ -174,6 +174,7 @@ def _grade(args: argparse.Namespace) -> int:
     from course.autograder.limits import Limits
     from course.pipeline.grade import grade_assignment
     from course.pipeline.gradebook import check_grading_setup, grading_notes
+    from course.pipeline.ownership import owner_name
 
     root = _root()
     check_grading_setup(root)
@@ -188,6 +189,9 @@ def _grade(args: argparse.Namespace) -> int:
         f"graded {len(report.results)} submission(s) of {report.assignment} in {report.seconds:.1f} s; "
         f"isolation: {report.isolation}"
     )
+    if report.given_back:
+        owner = owner_name(root)
+        print(f"owner    {report.given_back} file(s) written as root given back to {owner}, who owns the course")
     for line in report.skipped:
         print(f"skipped  {line}")
     for result in failed:

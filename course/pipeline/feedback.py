@@ -25,6 +25,7 @@ from course.nbgrader_run import run_nbgrader
 from course.pipeline.collect import read_collect_record
 from course.pipeline.export import refresh_penalties
 from course.pipeline.lms import canvas_feedback_name, moodle_feedback_path, read_moodle_worksheet
+from course.pipeline.ownership import give_back, sqlite_files
 from course.pipeline.release import db_arguments
 from course.pipeline.roster import Person, load_roster
 
@@ -32,8 +33,13 @@ from course.pipeline.roster import Person, load_roster
 def feedback(root: Path, assignment: str, db_url: str | None = None) -> tuple[Path, list[str]]:
     """Generate feedback/<student>/<assignment>/*.html for every autograded submission; return the
     folder and the late penalties that were recomputed on hand-given scores first."""
+    from course.pipeline.gradebook import database_url
+
     changed = refresh_penalties(root, assignment, db_url)
-    run_nbgrader(root, "generate_feedback", assignment, "--force", *db_arguments(root, db_url))
+    try:
+        run_nbgrader(root, "generate_feedback", assignment, "--force", *db_arguments(root, db_url))
+    finally:  # run as root: the pages (and a gradebook it made) stay the instructor's
+        give_back(root, [*(root / "feedback").glob(f"*/{assignment}"), *sqlite_files(database_url(root, db_url))])
     return root / "feedback", changed
 
 

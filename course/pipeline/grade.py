@@ -32,6 +32,7 @@ from course.autograder.worker import Job, SubmissionResult, grade_submission, in
 from course.autograder.zygote import Zygote, ZygoteError
 from course.errors import UsageError
 from course.paths import grading_root, source_notebooks
+from course.pipeline.ownership import give_back, sqlite_files
 from course.pipeline.students import usable_student_id
 
 
@@ -95,6 +96,7 @@ class BatchReport:
     seconds: float
     isolation: str
     uid_base: int
+    given_back: int = 0  # files and folders handed from root to the course's owner (course.pipeline.ownership)
 
 
 def grade_assignment(
@@ -148,12 +150,21 @@ def grade_assignment(
         if not full_isolation_available():  # and whatever they started in sessions of their own
             end_processes(marker=marker)
         shutil.rmtree(scratch_root, ignore_errors=True)
+        # graded as root (`sudo course grade`): the instructor's files stay the instructor's
+        given_back = give_back(root, _written_by_grading(root, assignment, results, db_url))
     isolation = (
         "full (namespaces, no network, hidden course files)"
         if full_isolation_available()
         else "partial (resource limits only: run as root on a kernel that allows namespaces for full isolation)"
     )
-    return BatchReport(assignment, results, skipped, time.monotonic() - started, isolation, uid_base)
+    return BatchReport(assignment, results, skipped, time.monotonic() - started, isolation, uid_base, given_back)
+
+
+def _written_by_grading(root: Path, assignment: str, results: list[SubmissionResult], db_url: str | None) -> list[Path]:
+    from course.pipeline.gradebook import database_url
+
+    graded = [root / "autograded" / r.student / assignment for r in results]
+    return graded + sqlite_files(database_url(root, db_url))
 
 
 def _run_pool(

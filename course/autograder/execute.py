@@ -35,6 +35,9 @@ class ExecutionReport:
     executed_upto: int = -1  # index of the last cell that ran
     kernel_pid: int | None = None  # the process the zygote forked (without namespaces, the kernel)
     kernel_lost: bool = False  # the kernel died, or could not be started or reached
+    ran: set[int] = field(default_factory=set)  # indexes of the cells that ran (to the end or to an error)
+    seconds_start: float = 0.0  # from the request to the kernel answering (fork, sandbox, ipykernel)
+    seconds_cells: float = 0.0  # running the cells
 
     def lost(self, problem: str) -> None:
         """The kernel is gone: record why (its last words are added by `execute`)."""
@@ -69,14 +72,17 @@ class _LimitedClient(NotebookClient):
 
 
 def execute(
-    notebook: NotebookNode, workdir: Path, limits: Limits, uid: int, hide: list[Path], keep: list[Path]
+    notebook: NotebookNode, workdir: Path, limits: Limits, uid: int, hide: list[Path], keep: list[Path],
+    skip=None,
 ) -> ExecutionReport:
-    """Run every cell in order in a fresh sandboxed kernel; never raises for the student's faults."""
+    """Run every cell in order in a fresh sandboxed kernel; never raises for the student's faults.
+    `skip(index, notebook)`, if given, is asked before each cell: a message means "do not run it;
+    record this error instead" (the verdict kernel skips a test whose values could not be loaded)."""
     report = ExecutionReport(notebook)
     try:
         if zygote_supported():
             zygote()  # started (or restarted) here, in the calling thread, before the event loop
-        asyncio.run(_execute(notebook, workdir, limits, uid, hide, keep, report))
+        asyncio.run(_execute(notebook, workdir, limits, uid, hide, keep, report, skip))
     except Exception as exc:  # a kernel that cannot start, a broken connection: never fatal to the batch
         report.lost(f"grading stopped: {type(exc).__name__}: {str(exc)[:300]}")
     if report.kernel_lost:
@@ -97,7 +103,7 @@ def _last_line(log: Path) -> str:
     return lines[-1][:300] if lines else ""
 
 
-async def _execute(notebook, workdir, limits, uid, hide, keep, report) -> None:
+async def _execute(notebook, workdir, limits, uid, hide, keep, report, skip=None) -> None:
     km = kernel_manager(workdir, uid, hide, keep, limits)
     # nbclient's own timeout is a backstop; the watchdog below interrupts first.
     client = _LimitedClient(
@@ -118,8 +124,15 @@ async def _execute(notebook, workdir, limits, uid, hide, keep, report) -> None:
         # it is given a kernel manager, and a worker grading many submissions would run out of files)
         async with client.async_setup_kernel(cleanup_kc=True):
             report.kernel_pid = km.provisioner.pid
+            report.seconds_start = time.monotonic() - started
             for index, cell in enumerate(notebook.cells):
                 if cell.cell_type != "code":
+                    continue
+                reason = skip(index, notebook) if skip else None
+                if reason is not None:
+                    cell.outputs = [nbformat.v4.new_output("error", ename="AnswerNotCheckable", evalue=reason,
+                                                           traceback=[f"AnswerNotCheckable: {reason}"])]
+                    report.ran.add(index)
                     continue
                 if time.monotonic() - started > limits.submission_timeout:
                     report.problems.append(
@@ -128,6 +141,8 @@ async def _execute(notebook, workdir, limits, uid, hide, keep, report) -> None:
                     )
                     break
                 outcome = await _run_cell(client, km, cell, index, limits.cell_timeout)
+                if outcome in ("ok", "timeout"):
+                    report.ran.add(index)
                 if outcome == "ok":
                     report.executed_upto = index
                 elif outcome == "timeout":
@@ -155,6 +170,7 @@ async def _execute(notebook, workdir, limits, uid, hide, keep, report) -> None:
                     )
                     break
     finally:
+        report.seconds_cells = time.monotonic() - started - report.seconds_start
         try:  # nbclient has shut it down unless something failed on the way: then end it here
             if km.has_kernel:
                 await km.provisioner.kill()

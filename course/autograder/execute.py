@@ -68,7 +68,12 @@ class _LimitedClient(NotebookClient):
         else:
             content = msg["content"]
             content["traceback"] = [line[:2000] for line in content.get("traceback", [])[-50:]]
-        return super().output(outs, msg, display_id, cell_index)
+        try:
+            return super().output(outs, msg, display_id, cell_index)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            # a malformed message (the kernel's display machinery was tampered with): drop it,
+            # never stop grading the notebook because of it
+            return None
 
 
 def execute(

@@ -32,6 +32,15 @@ import math
 import os
 import re
 
+# The student-side functions below use these references, taken when the module is imported (in
+# the zygote, before any student code): a notebook that shadows or patches builtins (`list = ...`,
+# `builtins.int = ...`) cannot change what the exporter accepts. (It could patch this module
+# itself; then it only changes its own exported answers.)
+_type, _int, _float, _str, _bool, _list, _tuple, _set, _frozenset, _dict = (
+    type, int, float, str, bool, list, tuple, set, frozenset, dict)
+_len, _repr, _isinstance, _enumerate, _sorted = len, repr, isinstance, enumerate, sorted
+_json_dump, _os_makedirs, _os_replace, _open = json.dump, os.makedirs, os.replace, open
+
 FORMAT = 1
 MAX_DEPTH = 40
 MAX_ITEMS = 5_000_000  # scalars in one test's export
@@ -100,31 +109,31 @@ def encode(value: object, where: str = "value", budget: _Budget | None = None, d
     budget.spend()
     if depth > MAX_DEPTH:
         raise Refused(f"`{where}` is nested too deeply to check")
-    kind = type(value)  # the real type: __class__ can lie, type() cannot
+    kind = _type(value)  # the real type: __class__ can lie, type() cannot
     if value is None:
         return {"$": "none"}
-    if kind is bool:
+    if kind is _bool:
         return {"$": "bool", "v": value}
-    if kind is int:
-        return {"$": "int", "v": int.__int__(value)}
-    if kind is float:
-        return {"$": "float", "v": _float(float.__float__(value))}
-    if kind is str:
-        if len(value) > MAX_STR:
+    if kind is _int:
+        return {"$": "int", "v": _int.__int__(value)}
+    if kind is _float:
+        return {"$": "float", "v": _float(_float.__float__(value))}
+    if kind is _str:
+        if _len(value) > MAX_STR:
             raise Refused(f"`{where}` is a text too long to check")
-        budget.spend(len(value) // 64)
-        return {"$": "str", "v": str.__str__(value)}
-    if kind in (list, tuple, set, frozenset):
-        items = list.__iter__(value) if kind is list else tuple.__iter__(value) if kind is tuple else \
-            set.__iter__(value) if kind is set else frozenset.__iter__(value)
+        budget.spend(_len(value) // 64)
+        return {"$": "str", "v": _str.__str__(value)}
+    if kind in (_list, _tuple, _set, _frozenset):
+        items = _list.__iter__(value) if kind is _list else _tuple.__iter__(value) if kind is _tuple else \
+            _set.__iter__(value) if kind is _set else _frozenset.__iter__(value)
         out = [encode(item, f"{where}[{i}]", budget, depth + 1) for i, item in enumerate(items)]
-        if kind in (set, frozenset):
+        if kind in (_set, _frozenset):
             out.sort(key=lambda e: json.dumps(e, sort_keys=True))
         return {"$": kind.__name__, "v": out}
-    if kind is dict:
+    if kind is _dict:
         pairs = []
-        for key, item in dict.items(value):
-            shown = repr(key) if type(key) in (str, int, float, bool) else "..."
+        for key, item in _dict.items(value):
+            shown = repr(key) if _type(key) in (_str, _int, _float, _bool) else "..."
             pairs.append([encode(key, f"{where} key {shown}", budget, depth + 1),
                           encode(item, f"{where}[{shown}]", budget, depth + 1)])
         return {"$": "dict", "v": pairs}
@@ -305,8 +314,14 @@ def call_key(args: tuple, kwargs: dict) -> str:
 def export(namespace: dict, test_id: str, required: list[str], optional: list[str],
            calls: dict[str, list[str]], folder: str = EXPORT_DIR) -> None:
     """In the student's kernel, where the test cell would run: write the names `test_id` reads."""
+    import sys
+    import threading
     import types
 
+    # A tracer or profiler left running (a debugger, or a hostile one) must not steer the export.
+    sys.settrace(None)
+    sys.setprofile(None)
+    threading.settrace(None)
     values, missing, refused, tables = {}, [], {}, {}
     for name in [*required, *optional]:
         if name not in namespace:
@@ -314,7 +329,7 @@ def export(namespace: dict, test_id: str, required: list[str], optional: list[st
             continue
         value = namespace[name]
         try:
-            if type(value) is types.FunctionType and name in calls:
+            if _type(value) is types.FunctionType and name in calls:
                 table = []
                 for arguments in calls[name]:
                     args, kwargs = _literal_call(arguments)
@@ -339,11 +354,11 @@ def export(namespace: dict, test_id: str, required: list[str], optional: list[st
             refused[name] = f"`{name}` is nested too deeply to check"
     document = {"format": FORMAT, "test": test_id, "values": values, "tables": tables, "missing": missing,
                 "refused": refused}
-    os.makedirs(folder, exist_ok=True)
+    _os_makedirs(folder, exist_ok=True)
     path = os.path.join(folder, f"{test_id}.json")
-    with open(path + ".part", "w", encoding="utf-8") as file:
-        json.dump(document, file, allow_nan=False, separators=(",", ":"))
-    os.replace(path + ".part", path)
+    with _open(path + ".part", "w", encoding="utf-8") as file:
+        _json_dump(document, file, allow_nan=False, separators=(",", ":"))
+    _os_replace(path + ".part", path)
 
 
 def _exception_name(exc: BaseException) -> str:

@@ -110,8 +110,9 @@ def plan(template: Template) -> Plan:
 
 def export_source(gid: str, reads: Reads) -> str:
     """The cell the student's kernel runs in place of test `gid`."""
+    # builtins.globals(), not globals(): a notebook may have a variable called `globals`
     return (f"__import__('course.autograder.values', fromlist=['export']).export("
-            f"globals(), {gid!r}, {reads.required!r}, {reads.optional!r}, {reads.calls!r})")
+            f"__import__('builtins').globals(), {gid!r}, {reads.required!r}, {reads.optional!r}, {reads.calls!r})")
 
 
 def student_notebook(rebuilt: NotebookNode, the_plan: Plan) -> NotebookNode:

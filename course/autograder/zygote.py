@@ -69,6 +69,10 @@ PRELOAD = (
     "matplotlib.font_manager",
     "matplotlib_inline.backend_inline",
     "ipywidgets",
+    # the exporter (student kernels) and the loader (verdict kernels): imported here, before any
+    # student code runs, so its references to builtins, json and os are the pristine ones
+    "course.autograder.reads",
+    "course.autograder.values",
 )
 
 

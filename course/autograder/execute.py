@@ -21,7 +21,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 
-from course.autograder import compat
+from course.autograder import cgroups, compat
 from course.autograder.kernel import kernel_manager, zygote_supported
 from course.autograder.limits import Limits
 from course.autograder.sandbox import KERNEL_LOG
@@ -38,6 +38,7 @@ class ExecutionReport:
     ran: set[int] = field(default_factory=set)  # indexes of the cells that ran (to the end or to an error)
     seconds_start: float = 0.0  # from the request to the kernel answering (fork, sandbox, ipykernel)
     seconds_cells: float = 0.0  # running the cells
+    peak_bytes: int | None = None  # the kernel group's peak memory (with a cgroup)
 
     def lost(self, problem: str) -> None:
         """The kernel is gone: record why (its last words are added by `execute`)."""
@@ -84,12 +85,20 @@ def execute(
     `skip(index, notebook)`, if given, is asked before each cell: a message means "do not run it;
     record this error instead" (the verdict kernel skips a test whose values could not be loaded)."""
     report = ExecutionReport(notebook)
+    group = None
     try:
+        where = cgroups.hierarchy()
+        if where is not None:
+            group = cgroups.KernelCgroup.create(where, str(uid), limits.memory_mb << 20, limits.max_processes)
         if zygote_supported():
             zygote()  # started (or restarted) here, in the calling thread, before the event loop
-        asyncio.run(_execute(notebook, workdir, limits, uid, hide, keep, report, skip))
+        asyncio.run(_execute(notebook, workdir, limits, uid, hide, keep, report, skip, group))
     except Exception as exc:  # a kernel that cannot start, a broken connection: never fatal to the batch
         report.lost(f"grading stopped: {type(exc).__name__}: {str(exc)[:300]}")
+    finally:
+        if group is not None:
+            report.peak_bytes = group.peak_bytes()
+            group.remove()  # ends whatever the kernel left running, however it detached itself
     if report.kernel_lost:
         last_words = _last_line(workdir / KERNEL_LOG)
         if last_words:
@@ -108,8 +117,11 @@ def _last_line(log: Path) -> str:
     return lines[-1][:300] if lines else ""
 
 
-async def _execute(notebook, workdir, limits, uid, hide, keep, report, skip=None) -> None:
-    km = kernel_manager(workdir, uid, hide, keep, limits)
+async def _execute(notebook, workdir, limits, uid, hide, keep, report, skip=None, group=None) -> None:
+    from course.autograder.landlock import kernel_should_be_restricted
+
+    km = kernel_manager(workdir, uid, hide, keep, limits, cgroup=group.paths if group else (),
+                        landlock=kernel_should_be_restricted())
     # nbclient's own timeout is a backstop; the watchdog below interrupts first.
     client = _LimitedClient(
         notebook,
@@ -169,11 +181,20 @@ async def _execute(notebook, workdir, limits, uid, hide, keep, report, skip=None
                         )
                         break
                 else:
-                    report.lost(f"the kernel died in cell #{index} (crash, memory or process limit)")
-                    cell.outputs.append(
-                        nbformat.v4.new_output("error", ename="DeadKernelError", evalue="kernel died", traceback=[])
-                    )
+                    if group is not None and group.oom_kills():
+                        why = cgroups.limit_message(limits.memory_mb)
+                        report.lost(f"cell #{index}: {why}")
+                        cell.outputs.append(nbformat.v4.new_output("error", ename="MemoryLimitExceeded", evalue=why,
+                                                                   traceback=[f"MemoryLimitExceeded: {why}"]))
+                    else:
+                        report.lost(f"the kernel died in cell #{index} (crash, memory or process limit)")
+                        cell.outputs.append(
+                            nbformat.v4.new_output("error", ename="DeadKernelError", evalue="kernel died", traceback=[])
+                        )
                     break
+                if any(o.get("output_type") == "error" and o.get("ename") == "MemoryError" for o in cell.outputs):
+                    report.problems.append(f"cell #{index} ran out of memory (MemoryError): a kernel may use at most "
+                                           f"{limits.memory_mb} MB per process")
     finally:
         report.seconds_cells = time.monotonic() - started - report.seconds_start
         try:  # nbclient has shut it down unless something failed on the way: then end it here

@@ -65,6 +65,8 @@ class SandboxOptions:
     hide: tuple[str, ...] = ()
     keep: tuple[str, ...] = ()
     limits: Limits = field(default_factory=Limits)
+    cgroup: tuple[str, ...] = ()  # the kernel's group directories (course.autograder.cgroups); () without cgroups
+    landlock: bool = False  # restrict the kernel's file access with Landlock (course.autograder.landlock)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -77,6 +79,7 @@ class SandboxOptions:
                 **values,
                 "hide": tuple(values.get("hide", ())),
                 "keep": tuple(values.get("keep", ())),
+                "cgroup": tuple(values.get("cgroup", ())),
                 "limits": Limits.from_dict(values.get("limits", {})),
             }
         )
@@ -191,6 +194,19 @@ def _exit_code_of(pid: int) -> int:
             return os.waitstatus_to_exitcode(status) if status else 0
 
 
+def _join_cgroup(options: SandboxOptions) -> None:
+    """First thing in the kernel's process tree: enter the kernel's cgroup (memory and processes
+    of everything it will start counted together), or, without one, volunteer for the OOM killer."""
+    from course.autograder.cgroups import raise_oom_score
+
+    if options.cgroup:
+        for path in options.cgroup:
+            with open(os.path.join(path, "cgroup.procs"), "w") as procs:
+                procs.write(str(os.getpid()))
+    else:
+        raise_oom_score()
+
+
 def _become_kernel(
     options: SandboxOptions, connection_file: str, run_kernel: Callable[[], int], own_uid: bool
 ) -> NoReturn:
@@ -199,6 +215,10 @@ def _become_kernel(
         os.chown(connection_file, options.uid, options.uid)  # written 0600 by the grader: the kernel must read it
         _drop_privileges(options.uid)
     _limit(options, own_uid=own_uid)
+    if options.landlock:
+        from course.autograder.landlock import restrict_kernel
+
+        restrict_kernel(options)
     os._exit(run_kernel())
 
 
@@ -237,6 +257,7 @@ def run_sandboxed(
         _check(_libc().prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "prctl")
         if os.getppid() != zygote_pid:  # the zygote ended before the line above
             os._exit(0)
+        _join_cgroup(options)
         if options.namespaces:
             _check(_libc().unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID), "unshare")
             _build_filesystem(options)
@@ -275,8 +296,13 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("the launcher cannot build namespaces; only the zygote's children can")
     if os.getsid(0) != os.getpid():  # jupyter_client usually starts it in a new session already
         os.setsid()
+    _join_cgroup(options)
     os.chdir(options.workdir)
     _limit(options, own_uid=False)
+    if options.landlock:
+        from course.autograder.landlock import restrict_kernel
+
+        restrict_kernel(options)
     os.execvp(kernel[0], kernel)
     return 1  # not reached
 

@@ -68,6 +68,7 @@ class SubmissionResult:
     notebooks: list[NotebookResult] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    phases: dict[str, float] = field(default_factory=dict)  # seconds: fork, run, export, tests (all notebooks); gradebook
 
     @property
     def all_problems(self) -> list[str]:
@@ -205,6 +206,9 @@ def grade_submission(job: Job) -> SubmissionResult:
         for folder in job.scratch_root.glob(f"{job.student}.verdict-*"):
             shutil.rmtree(folder, ignore_errors=True)
     result.seconds = time.monotonic() - started
+    for notebook in result.notebooks:
+        for phase, seconds in notebook.phases.items():
+            result.phases[phase] = result.phases.get(phase, 0.0) + seconds
     return result
 
 

@@ -96,7 +96,7 @@ def exposure(root: Path) -> list[Exposed]:
 
 
 def refusal(root: Path) -> str:
-    lines = ["course grade: this machine cannot isolate grading kernels (no namespaces: not root or not allowed; "
+    lines = ["this machine cannot isolate grading kernels (no namespaces: not root or not allowed; "
              "no Landlock: Linux older than 5.13 or Landlock off).",
              "Student code would run with your account's rights while the hidden tests run. It could read:"]
     lines += [f"  - {e.what}: {e.path}" for e in exposure(root)]

@@ -189,7 +189,7 @@ def grade_submission(job: Job) -> SubmissionResult:
     try:
         workdir.mkdir(parents=True)
         _copy_submission(job.folder, workdir, job.limits)
-        if full_isolation_available():
+        if _kernels_get_own_uid():
             for path in [workdir, *workdir.rglob("*")]:
                 os.chown(path, uid, uid)
         for name, cells in job.templates.items():
@@ -200,7 +200,7 @@ def grade_submission(job: Job) -> SubmissionResult:
         result.problems.append(f"grader error: {type(exc).__name__}: {str(exc)[:300]}")
     finally:
         _end_leftovers(uid, kernels, job.alone)
-        if full_isolation_available():
+        if os.geteuid() == 0:
             end_uid(verdict_uid)
         shutil.rmtree(workdir, ignore_errors=True)
         for folder in job.scratch_root.glob(f"{job.student}.verdict-*"):
@@ -212,11 +212,18 @@ def grade_submission(job: Job) -> SubmissionResult:
     return result
 
 
+def _kernels_get_own_uid() -> bool:
+    """A root grader runs kernels under the slot's uid: always with namespaces, and without them
+    when that uid can run this Python (course.autograder.sandbox.others_can_run_python)."""
+    from course.autograder.sandbox import others_can_run_python
+
+    return os.geteuid() == 0 and (full_isolation_available() or others_can_run_python())
+
+
 def _end_leftovers(uid: int, kernels: list[int], alone: bool) -> None:
     """End what the submission's kernels left running (see course.autograder.leftovers)."""
-    if full_isolation_available():
+    if os.geteuid() == 0:  # kernels ran under the slot's uid: end all of its processes
         end_uid(uid)
-        return
     for kernel in kernels:  # without namespaces a kernel leads a session of its own
         end_processes(session=kernel)
     if alone:  # no other kernel carries the marker: sweep it now (a batch sweeps it at its end)
@@ -262,7 +269,7 @@ def _grade_notebook(
     folder = job.scratch_root / f"{job.student}.verdict-{len(kernels)}"
     folder.mkdir(mode=0o700)
     run = verdict.verdict_notebook(the_plan, collected, folder)
-    if full_isolation_available():
+    if _kernels_get_own_uid():
         for path in [folder, *folder.iterdir()]:
             os.chown(path, verdict_uid, verdict_uid)
     outcome.phases["export"] = time.monotonic() - t0
@@ -285,8 +292,7 @@ def _end_student_processes(uid: int, kernels: list[int]) -> None:
     """Every process of the student's kernel ends before the verdict kernel starts: with full
     isolation, all of the sandbox uid's; without, the kernel's session (processes that escaped
     it are contained by Landlock where available: course.autograder.landlock)."""
-    if full_isolation_available():
+    if os.geteuid() == 0:
         end_uid(uid)
-    else:
-        for kernel in kernels:
-            end_processes(session=kernel)
+    for kernel in kernels:
+        end_processes(session=kernel)

@@ -142,6 +142,8 @@ async def _execute(notebook, workdir, limits, uid, hide, keep, report, skip=None
         async with client.async_setup_kernel(cleanup_kc=True):
             report.kernel_pid = km.provisioner.pid
             report.seconds_start = time.monotonic() - started
+            watch = (cgroups.TreeWatch(report.kernel_pid, limits.memory_mb << 20, limits.max_processes)
+                     if group is None else None)
             for index, cell in enumerate(notebook.cells):
                 if cell.cell_type != "code":
                     continue
@@ -157,7 +159,7 @@ async def _execute(notebook, workdir, limits, uid, hide, keep, report, skip=None
                         f"cells from #{index} on did not run"
                     )
                     break
-                outcome = await _run_cell(client, km, cell, index, limits.cell_timeout)
+                outcome = await _run_cell(client, km, cell, index, limits.cell_timeout, group or watch)
                 if outcome in ("ok", "timeout"):
                     report.ran.add(index)
                 if outcome == "ok":
@@ -181,7 +183,12 @@ async def _execute(notebook, workdir, limits, uid, hide, keep, report, skip=None
                         )
                         break
                 else:
-                    if group is not None and group.oom_kills():
+                    if watch is not None and watch.too_many:
+                        why = f"the kernel started more than {limits.max_processes} processes and was stopped"
+                        report.lost(f"cell #{index}: {why}")
+                        cell.outputs.append(nbformat.v4.new_output("error", ename="ProcessLimitExceeded", evalue=why,
+                                                                   traceback=[f"ProcessLimitExceeded: {why}"]))
+                    elif (group is not None and group.oom_kills()) or (watch is not None and watch.exceeded):
                         why = cgroups.limit_message(limits.memory_mb)
                         report.lost(f"cell #{index}: {why}")
                         cell.outputs.append(nbformat.v4.new_output("error", ename="MemoryLimitExceeded", evalue=why,
@@ -209,13 +216,25 @@ async def _execute(notebook, workdir, limits, uid, hide, keep, report, skip=None
 
 
 async def _run_cell(
-    client: NotebookClient, km: AsyncKernelManager, cell: NotebookNode, index: int, timeout: float
+    client: NotebookClient, km: AsyncKernelManager, cell: NotebookNode, index: int, timeout: float, group=None
 ) -> str:
-    """'ok', 'timeout' or 'dead': a watchdog around nbclient, which can wait forever on a dead kernel."""
+    """'ok', 'timeout' or 'dead': a watchdog around nbclient, which can wait forever on a dead kernel.
+    With a cgroup, an OOM kill anywhere in the kernel's group (a child it forked, say) ends the
+    whole kernel: the limit is the submission's, not one process's."""
     task = asyncio.ensure_future(client.async_execute_cell(cell, index))
     deadline = time.monotonic() + timeout
     while True:
         done, _ = await asyncio.wait({task}, timeout=0.2)
+        if isinstance(group, cgroups.TreeWatch):
+            if group.check():
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
+                return "dead"
+        elif group is not None and group.oom_kills():
+            group.kill_all()
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+            return "dead"
         if done:
             error = task.exception()  # retrieved here, so asyncio does not report it as lost
             if error is None:

@@ -95,7 +95,7 @@ class _Budget:
             raise Refused(f"the answer is too large to check (over {MAX_ITEMS:,} values)")
 
 
-def _float(x: float):
+def _json_float(x: float):
     if math.isnan(x):
         return "nan"
     if math.isinf(x):
@@ -117,7 +117,7 @@ def encode(value: object, where: str = "value", budget: _Budget | None = None, d
     if kind is _int:
         return {"$": "int", "v": _int.__int__(value)}
     if kind is _float:
-        return {"$": "float", "v": _float(_float.__float__(value))}
+        return {"$": "float", "v": _json_float(_float.__float__(value))}
     if kind is _str:
         if _len(value) > MAX_STR:
             raise Refused(f"`{where}` is a text too long to check")
@@ -169,7 +169,7 @@ def _encode_numpy(value, where, budget) -> dict:
         dtype = np.dtype(kind).name
         if dtype == "bool":
             return {"$": "np", "dtype": "bool", "v": bool(value)}
-        return {"$": "np", "dtype": dtype, "v": int(value) if dtype[0] in "iu" else _float(float(value))}
+        return {"$": "np", "dtype": dtype, "v": int(value) if dtype[0] in "iu" else _json_float(float(value))}
     if kind in (np.datetime64, np.timedelta64):
         unit = np.datetime_data(value.dtype)[0]
         if unit not in TIME_UNITS + ("D", "h", "m"):
@@ -267,13 +267,13 @@ def _encode_values(values, where, budget, depth: int = 0) -> dict:
     if name in NULLABLE:
         mask = np.asarray(values.isna()).tolist()
         raw = values.to_numpy(dtype=object, na_value=None)
-        conv = bool if name == "boolean" else int if name[0] in "IU" else (lambda x: _float(float(x)))
+        conv = bool if name == "boolean" else int if name[0] in "IU" else (lambda x: _json_float(float(x)))
         return {"dtype": name, "v": [None if m else conv(x) for x, m in zip(raw, mask)]}
     if isinstance(values, np.ndarray):
         if dtype.kind in "iu" and name in NP_SCALARS:
             return {"dtype": name, "v": values.tolist()}
         if dtype.kind == "f" and name in NP_SCALARS:
-            return {"dtype": name, "v": [_float(x) for x in values.astype("float64").tolist()]}
+            return {"dtype": name, "v": [_json_float(x) for x in values.astype("float64").tolist()]}
         if dtype.kind == "b":
             return {"dtype": "bool", "v": values.tolist()}
         if dtype.kind in "mM":

@@ -278,7 +278,8 @@ def _grade_notebook(
                      skip=verdict.skip_failed_loads(run))
     if judged.kernel_pid:
         kernels.append(judged.kernel_pid)
-    outcome.phases["tests"] = time.monotonic() - t0
+    outcome.phases["verdict_fork"] = judged.seconds_start
+    outcome.phases["tests"] = time.monotonic() - t0 - judged.seconds_start
     outcome.problems.extend(f"checking the answers: {p}" for p in judged.problems)
     merged, ran = verdict.merge(report.notebook, notebook, run, judged.ran)
     outcome.scores = {grade_id(c): score_test_cell(c, ran.get(grade_id(c), False))

@@ -17,7 +17,7 @@ from course.autograder.zygote import stop_zygote
 
 pytestmark = pytest.mark.slow
 UID = 4_600_000
-LIMITS = Limits(cell_timeout=6, submission_timeout=15, memory_mb=1024, max_processes=48, max_file_mb=16,
+LIMITS = Limits(cell_timeout=20, submission_timeout=30, memory_mb=2048, max_processes=48, max_file_mb=16,
                 max_output_bytes=200_000)
 
 PATHS = {
@@ -25,29 +25,33 @@ PATHS = {
     "forked-without-namespaces": {"COURSE_GRADING_ISOLATION": "limits"},
     "started": {"COURSE_GRADING_ISOLATION": "limits", "COURSE_GRADING_NO_ZYGOTE": "1"},
 }
-PAGES = ("blocks = []\nfor i in range(3 * 1024):\n    b = bytearray(1 << 20)\n"
+PAGES = ("blocks = []\nfor i in range(6 * 1024):\n    b = bytearray(1 << 20)\n"
          "    for j in range(0, 1 << 20, 4096): b[j] = 1\n    blocks.append(b)")
+# each child takes what its own address-space limit allows (up to 1 GB) in 16 MB chunks, touching
+# every page; four of them need more than the kernel's limit in all
 FORKS = ("import os, time\nkids = []\nfor k in range(4):\n    pid = os.fork()\n    if pid == 0:\n"
-         "        blocks = [bytearray(1 << 20) for _ in range(700)]\n        for b in blocks:\n"
-         "            for j in range(0, 1 << 20, 4096): b[j] = 1\n        time.sleep(20)\n        os._exit(0)\n"
+         "        try:\n            held = []\n            for _ in range(64):\n"
+         "                block = bytearray(16 << 20)\n                block[::4096] = b'x' * 4096\n"
+         "                held.append(block)\n        except MemoryError:\n            pass\n"
+         "        finally:\n            time.sleep(30)\n            os._exit(0)\n"
          "    kids.append(pid)\nfor pid in kids:\n    os.waitpid(pid, 0)")
-MEMFD = ("import os\nfds = []\nfor n in range(40):\n    fd = os.memfd_create(str(n))\n"
+MEMFD = ("import os\nfds = []\nfor n in range(200):\n    fd = os.memfd_create(str(n))\n"
          "    for i in range(15):\n        os.write(fd, b'x' * (1 << 20))\n    fds.append(fd)")
 ATTACKS = {
     # limit: (cells, what must be true of the outcome)
     "memory-one-process": ([PAGES, "print('after')"], lambda out, problems: "MemoryError" in out or "memory" in problems),
-    "memory-children": ([FORKS, "print('after')"], lambda out, problems: "1024 MB" in problems),
-    "memory-memfd": ([MEMFD, "print('after')"], lambda out, problems: "1024 MB" in problems or "Operation not permitted" in out),
+    "memory-children": ([FORKS, "print('after')"], lambda out, problems: "2048 MB" in problems),
+    "memory-memfd": ([MEMFD, "print('after')"], lambda out, problems: "2048 MB" in problems or "Operation not permitted" in out),
     "processes": (["import os, time\nfor _ in range(500):\n    if os.fork() == 0:\n        time.sleep(20)\n        os._exit(0)",
                    "print('after')"], lambda out, problems: "Resource temporarily unavailable" in out or "48 processes" in problems),
     "file-size": (["open('big', 'wb').write(b'x' * (40 << 20))", "print('after')"],
                   lambda out, problems: "File too large" in out),
     "output": (["for i in range(50_000):\n    print('spam ' * 40)", "print('after')"],
                lambda out, problems: "output truncated" in out),
-    "cell-time": (["import time\ntime.sleep(60)", "print('after')"],
+    "cell-time": (["import time\ntime.sleep(120)", "print('after')"],
                   lambda out, problems: "interrupted" in problems and "after" in out),
-    "submission-time": (["import time\ntime.sleep(5)"] * 4 + ["print('after')"],
-                        lambda out, problems: "used up its 15 s" in problems),
+    "submission-time": (["import time\ntime.sleep(12)"] * 4 + ["print('after')"],
+                        lambda out, problems: "used up its 30 s" in problems),
 }
 
 

@@ -231,3 +231,86 @@ def merge(student_run: NotebookNode, rebuilt: NotebookNode, run: VerdictRun, ran
             cell.outputs = []
             ran_by_test[gid] = False
     return merged, ran_by_test
+
+
+# --- the verdict runner: the same pristine process, without a Jupyter kernel -------------------------
+
+def use_runner() -> bool:
+    """The runner needs the zygote (Linux); elsewhere, and with COURSE_GRADING_VERDICT=kernel, the
+    verdict runs in a second Jupyter kernel through execute()."""
+    from course.autograder.kernel import zygote_supported
+
+    return zygote_supported() and os.environ.get("COURSE_GRADING_VERDICT", "runner") != "kernel"
+
+
+@dataclass
+class Judged:
+    ran: set[int]
+    problems: list[str]
+    seconds_start: float = 0.0
+
+
+def judge(run: VerdictRun, folder: Path, limits, uid: int, hide: list[Path], keep: list[Path]) -> Judged:
+    """Run `run.notebook` in the verdict runner, forked by the zygote into the sandbox as `uid`,
+    in a cgroup of its own (or watched); fill in its cells' outputs."""
+    import select
+    import time
+
+    from course.autograder import cgroups, landlock, runner
+    from course.autograder.sandbox import MARKER, SandboxOptions, full_isolation_available
+    from course.autograder.zygote import batch_marker, kernel_environment, zygote
+
+    loader_of = {index: run.loader_cells[gid] for gid, index in run.test_cells.items()}
+    job = {"cells": [{"source": c.source, "unless_error_in": loader_of.get(i)} for i, c in enumerate(run.notebook.cells)],
+           "cell_timeout": limits.cell_timeout, "max_output_bytes": limits.max_output_bytes}
+    (folder / runner.INPUT).write_text(json.dumps(job))
+    judged = Judged(set(), [])
+    group = None
+    where = cgroups.hierarchy()
+    started = time.monotonic()
+    pidfd = -1
+    try:
+        if where is not None:
+            group = cgroups.KernelCgroup.create(where, f"verdict-{uid}", limits.memory_mb << 20, limits.max_processes)
+        options = SandboxOptions(workdir=str(folder), uid=uid, namespaces=full_isolation_available(),
+                                 hide=tuple(map(str, hide)), keep=tuple(map(str, keep)), limits=limits,
+                                 cgroup=group.paths if group else (), landlock=landlock.kernel_should_be_restricted())
+        pid, pidfd = zygote().spawn(options, str(folder / runner.INPUT), [],
+                                    kernel_environment(folder) | {MARKER: batch_marker()}, runner=True)
+        judged.seconds_start = time.monotonic() - started
+        watch = cgroups.TreeWatch(pid, limits.memory_mb << 20, limits.max_processes) if group is None else None
+        deadline = started + limits.submission_timeout
+        while not select.select([pidfd], [], [], 0.2)[0]:
+            if watch is not None and watch.check():
+                judged.problems.append("the verdict runner went over its memory or process limit")
+                break
+            if time.monotonic() > deadline:
+                judged.problems.append(f"the tests took longer than {limits.submission_timeout:.0f} s")
+                break
+        try:
+            signal_kill = __import__("signal")
+            signal_kill.pidfd_send_signal(pidfd, signal_kill.SIGKILL)
+        except OSError:
+            pass
+    except Exception as exc:  # never fatal to the batch
+        judged.problems.append(f"the tests could not run: {type(exc).__name__}: {str(exc)[:300]}")
+    finally:
+        if pidfd >= 0:
+            os.close(pidfd)
+        if group is not None:
+            if group.oom_kills():
+                judged.problems.append(cgroups.limit_message(limits.memory_mb))
+            group.remove()
+    try:
+        with open(folder / runner.OUTPUT, "rb") as file:
+            produced = json.loads(file.read(4 * limits.max_output_bytes + 10_000_000))["cells"]
+    except (OSError, ValueError, KeyError, TypeError):
+        produced = []
+    for index, outputs in enumerate(produced[: len(run.notebook.cells)]):
+        if isinstance(outputs, list):
+            try:
+                run.notebook.cells[index].outputs = [nbformat.from_dict(o) for o in outputs if isinstance(o, dict)]
+                judged.ran.add(index)
+            except Exception:
+                pass
+    return judged

@@ -274,10 +274,13 @@ def _grade_notebook(
             os.chown(path, verdict_uid, verdict_uid)
     outcome.phases["export"] = time.monotonic() - t0
     t0 = time.monotonic()
-    judged = execute(run.notebook, folder, job.limits, verdict_uid, job.hide, job.keep,
-                     skip=verdict.skip_failed_loads(run))
-    if judged.kernel_pid:
-        kernels.append(judged.kernel_pid)
+    if verdict.use_runner():
+        judged = verdict.judge(run, folder, job.limits, verdict_uid, job.hide, job.keep)
+    else:
+        judged = execute(run.notebook, folder, job.limits, verdict_uid, job.hide, job.keep,
+                         skip=verdict.skip_failed_loads(run))
+        if judged.kernel_pid:
+            kernels.append(judged.kernel_pid)
     outcome.phases["verdict_fork"] = judged.seconds_start
     outcome.phases["tests"] = time.monotonic() - t0 - judged.seconds_start
     outcome.problems.extend(f"checking the answers: {p}" for p in judged.problems)

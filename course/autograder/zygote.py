@@ -73,6 +73,9 @@ PRELOAD = (
     # student code runs, so its references to builtins, json and os are the pristine ones
     "course.autograder.reads",
     "course.autograder.values",
+    "course.autograder.runner",
+    "IPython.core.displayhook",
+    "IPython.core.displaypub",
 )
 
 
@@ -163,12 +166,13 @@ def _start_child(request: dict, zygote_pid: int) -> None:
     os.environ.clear()
     os.environ.update(request["env"])
     options = SandboxOptions.from_json(request["options"])
-    run_sandboxed(
-        options,
-        request["connection_file"],
-        lambda: _run_kernel(request["connection_file"], request["arguments"]),
-        zygote_pid,
-    )
+    if request.get("runner"):  # the verdict runner (course.autograder.runner), not a Jupyter kernel
+        from course.autograder import runner
+
+        body = lambda: runner.run(options.workdir)  # noqa: E731
+    else:
+        body = lambda: _run_kernel(request["connection_file"], request["arguments"])  # noqa: E731
+    run_sandboxed(options, request["connection_file"], body, zygote_pid)
 
 
 def _reap() -> None:
@@ -372,10 +376,13 @@ class ZygoteClient:
         self.pid = hello["pid"]
 
     def spawn(
-        self, options: SandboxOptions, connection_file: str, arguments: list[str], env: dict[str, str]
+        self, options: SandboxOptions, connection_file: str, arguments: list[str], env: dict[str, str],
+        runner: bool = False,
     ) -> tuple[int, int]:
-        """Fork a sandboxed kernel; returns its pid and a pidfd (the caller closes it)."""
-        request = {"options": options.to_json(), "connection_file": connection_file, "arguments": arguments, "env": env}
+        """Fork a sandboxed kernel (or, with `runner`, the verdict runner); returns its pid and a
+        pidfd (the caller closes it)."""
+        request = {"options": options.to_json(), "connection_file": connection_file, "arguments": arguments, "env": env,
+                   "runner": runner}
         try:
             self.channel.send(json.dumps(request).encode())
         except OSError as exc:

@@ -109,7 +109,7 @@ def test_the_kernel_sees_none_of_the_graders_environment(scratch, monkeypatch):
 def test_no_kernel_outlives_its_zygote(scratch):
     owner = Zygote()
     owner.wait_ready()
-    client = ZygoteClient(owner.address)
+    client = ZygoteClient(owner.ticket)
     workdir = scratch / "orphan"
     workdir.mkdir()
     isolated = full_isolation_available()
@@ -161,7 +161,7 @@ def test_the_zygote_answers_only_its_own_user(tmp_path):
                 os._exit(2)
         _, status = os.waitpid(child, 0)
         assert os.waitstatus_to_exitcode(status) == 0
-        assert ZygoteClient(owner.address).pid == owner.process.pid  # its own user is greeted
+        assert ZygoteClient(owner.ticket).pid == owner.process.pid  # its own user is greeted
     finally:
         owner.close()
 
@@ -195,7 +195,7 @@ def test_a_bad_request_is_refused_and_the_zygote_carries_on():
     owner = Zygote()
     try:
         owner.wait_ready()
-        client = ZygoteClient(owner.address)
+        client = ZygoteClient(owner.ticket)
         client.channel.send(b"{not json")
         reply = json.loads(client.channel.recv(4096))
         assert "error" in reply
@@ -247,3 +247,18 @@ def test_a_zygote_cleans_up_after_an_owner_that_just_exits(tmp_path):
         time.sleep(0.1)
     assert not Path(home).exists(), "the zygote's private folder was left behind"
     assert not running(int(pid)), "the zygote outlived its owner"
+
+
+def test_the_zygote_forks_only_for_its_token(scratch):
+    """Without namespaces, kernels run under the grader's uid, so the peer check cannot tell them
+    from the grader's workers: every request must carry the owner's token, which no kernel sees."""
+    owner = Zygote()
+    try:
+        owner.wait_ready()
+        impostor = ZygoteClient(owner.address)  # the socket, but not the token
+        options = kernel_manager(scratch, UID, *sandbox_paths(scratch.parent, scratch), Limits()).provisioner.sandbox
+        with pytest.raises(ZygoteError, match="not authorised"):
+            impostor.spawn(options, str(scratch / "x.json"), [], {})
+        assert owner.alive()
+    finally:
+        owner.close()

@@ -185,8 +185,14 @@ def _reap() -> None:
             return
 
 
+_TOKEN = ""  # the owner's secret, sent over the control socket (never in the environment, which kernels can read)
+
+
 def _answer(connection: socket.socket) -> bool:
-    """Serve one request on `connection`; False when the client has gone."""
+    """Serve one request on `connection`; False when the client has gone, or did not know the
+    token (a process of the grader's uid is not enough: without namespaces, kernels have that uid)."""
+    import hmac
+
     try:
         message = connection.recv(1 << 20)
     except OSError:
@@ -195,6 +201,9 @@ def _answer(connection: socket.socket) -> bool:
         return False
     try:
         request = json.loads(message)
+        if not hmac.compare_digest(str(request.get("token", "")), _TOKEN):
+            connection.send(json.dumps({"error": "not authorised"}).encode())
+            return False
         zygote_pid = os.getpid()
         pid = os.fork()
     except Exception as exc:
@@ -269,7 +278,9 @@ def _note_the_end(_signal, _frame) -> None:
 
 
 def _start(control: socket.socket, address: str) -> int:
+    global _TOKEN
     try:
+        _TOKEN = json.loads(control.recv(4096))["token"]
         # listening first: workers may connect (and wait for the greeting) while it imports
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         listener.bind(address)
@@ -327,6 +338,10 @@ class Zygote:
         finally:
             theirs.close()
         self.control = ours
+        # the secret every request must carry: workers get it with the address (`ticket`), kernels never
+        self.token = secrets.token_hex(16)
+        self.control.send(json.dumps({"token": self.token}).encode())
+        self.ticket = f"{self.address}#{self.token}"
         self._stage = "started"
 
     def _wait_for(self, stage: str) -> None:
@@ -364,7 +379,8 @@ class Zygote:
 class ZygoteClient:
     """A connection to a zygote: asks it to fork sandboxed kernels."""
 
-    def __init__(self, address: str):
+    def __init__(self, ticket: str):
+        address, _, self.token = ticket.partition("#")  # a Zygote's `ticket`: its address and its token
         self.address = address
         self.channel = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
@@ -382,7 +398,7 @@ class ZygoteClient:
         """Fork a sandboxed kernel (or, with `runner`, the verdict runner); returns its pid and a
         pidfd (the caller closes it)."""
         request = {"options": options.to_json(), "connection_file": connection_file, "arguments": arguments, "env": env,
-                   "runner": runner}
+                   "runner": runner, "token": self.token}
         try:
             self.channel.send(json.dumps(request).encode())
         except OSError as exc:
@@ -449,7 +465,7 @@ def zygote() -> ZygoteClient:
     _own = Zygote(batch_marker())
     atexit.register(stop_zygote)  # its private folder is removed with it
     _own.wait_ready()
-    _client = ZygoteClient(_own.address)
+    _client = ZygoteClient(_own.ticket)
     return _client
 
 

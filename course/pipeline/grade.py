@@ -143,7 +143,7 @@ def grade_assignment(
         if shared:
             try:
                 shared.wait_listening()
-                address = shared.address
+                address = shared.ticket  # its socket and its token
             except ZygoteError:
                 pass  # each worker then tries to start its own, and any failure is reported per submission
         with open_gradebook(root, db_url) as gb:

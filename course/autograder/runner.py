@@ -60,6 +60,9 @@ class _Stream:
 
 
 def run(folder: str) -> int:
+    import time
+
+    t0 = time.monotonic()
     from IPython.core.displayhook import DisplayHook
     from IPython.core.displaypub import DisplayPublisher
     from IPython.core.interactiveshell import InteractiveShell
@@ -98,6 +101,7 @@ def run(folder: str) -> int:
         raise CellTimeout(f"cell exceeded {cell_timeout:.0f} s")
 
     signal.signal(signal.SIGALRM, alarm)
+    t_shell = time.monotonic() - t0
     results: list = []
     for cell in job["cells"]:
         source, after = cell["source"], cell.get("unless_error_in")
@@ -120,7 +124,8 @@ def run(folder: str) -> int:
         results.append(current)
         partial = os.path.join(folder, OUTPUT + ".part")
         with open(partial, "w", encoding="utf-8") as file:  # rewritten after every cell: a crash keeps what ran
-            json.dump({"cells": results}, file, default=str)
+            json.dump({"cells": results, "seconds": {"shell": t_shell, "cells": time.monotonic() - t0 - t_shell}},
+                      file, default=str)
         os.replace(partial, os.path.join(folder, OUTPUT))
     return 0
 

@@ -198,6 +198,8 @@ def _run_pool(
                 t0 = time.monotonic()
                 write_result(gb, root, assignment, job.folder, result)
                 result.phases["gradebook"] = time.monotonic() - t0
+                for notebook in result.notebooks:  # written: the batch keeps only scores and problems
+                    notebook.graded_json = None
                 results.append(result)
                 if meter:
                     meter.update(result)

@@ -340,7 +340,10 @@ class Zygote:
         self.control = ours
         # the secret every request must carry: workers get it with the address (`ticket`), kernels never
         self.token = secrets.token_hex(16)
-        self.control.send(json.dumps({"token": self.token}).encode())
+        try:
+            self.control.send(json.dumps({"token": self.token}).encode())
+        except OSError:
+            pass  # it has already died: wait_ready says why
         self.ticket = f"{self.address}#{self.token}"
         self._stage = "started"
 

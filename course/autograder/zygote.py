@@ -303,7 +303,10 @@ def _start(control: socket.socket, address: str) -> int:
 def _receive(channel: socket.socket, timeout: float, what: str) -> tuple[dict, list[int]]:
     if not select.select([channel], [], [], timeout)[0]:
         raise ZygoteError(f"the kernel zygote did not {what} within {timeout:.0f} s")
-    message, fds, _, _ = socket.recv_fds(channel, 1 << 16, 1)
+    try:
+        message, fds, _, _ = socket.recv_fds(channel, 1 << 16, 1)
+    except OSError:  # reset: it died after we wrote to it
+        message, fds = b"", []
     if not message:
         raise ZygoteError("the kernel zygote has ended")
     return json.loads(message), fds

@@ -213,7 +213,10 @@ class _PlainProvisioner(LocalProvisioner):
         return await super().launch_kernel(cmd, **kwargs)
 
 
-def kernel_manager(workdir: Path, uid: int, hide: list[Path], keep: list[Path], limits: Limits) -> AsyncKernelManager:
+def kernel_manager(
+    workdir: Path, uid: int, hide: list[Path], keep: list[Path], limits: Limits, cgroup: tuple[str, ...] = (),
+    landlock: bool = False,
+) -> AsyncKernelManager:
     """A kernel manager whose kernel will run in a sandbox with `workdir` as its only writable
     folder: forked by this process's zygote (as `uid`, in namespaces when available), or, where
     the zygote cannot run, started with limits only."""
@@ -229,6 +232,8 @@ def kernel_manager(workdir: Path, uid: int, hide: list[Path], keep: list[Path], 
         hide=tuple(map(str, hide)),
         keep=tuple(map(str, keep)),
         limits=limits,
+        cgroup=cgroup,
+        landlock=landlock,
     )
     argv = (
         kernel

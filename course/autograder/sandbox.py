@@ -65,6 +65,8 @@ class SandboxOptions:
     hide: tuple[str, ...] = ()
     keep: tuple[str, ...] = ()
     limits: Limits = field(default_factory=Limits)
+    cgroup: tuple[str, ...] = ()  # the kernel's group directories (course.autograder.cgroups); () without cgroups
+    landlock: bool = False  # restrict the kernel's file access with Landlock (course.autograder.landlock)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -77,6 +79,7 @@ class SandboxOptions:
                 **values,
                 "hide": tuple(values.get("hide", ())),
                 "keep": tuple(values.get("keep", ())),
+                "cgroup": tuple(values.get("cgroup", ())),
                 "limits": Limits.from_dict(values.get("limits", {})),
             }
         )
@@ -174,6 +177,40 @@ def _build_filesystem(options: SandboxOptions) -> None:
             _mount("tmpfs", shared, "tmpfs", data="mode=0755,size=1m")
 
 
+@lru_cache(maxsize=1)
+def others_can_run_python() -> bool:
+    """Can a uid other than the grader's run this Python (every folder above the installation and
+    the course package searchable by others)? Not so for a pyenv under /root, for one: then a root
+    grader without namespaces keeps uid 0 for kernels, without any capability (`_drop_capabilities`),
+    and Landlock confines them."""
+    import stat
+
+    for top in {Path(sys.prefix), Path(sys.base_prefix), Path(__file__).resolve().parents[2]}:
+        for folder in [top, *top.parents]:
+            try:
+                if not folder.stat().st_mode & stat.S_IXOTH:
+                    return False
+            except OSError:
+                return False
+    return True
+
+
+def _drop_capabilities() -> None:
+    """uid 0 without a single capability: no mounts, no module loading, no reading of other users'
+    files, no signals to other users' processes; files owned by root stay readable, which
+    Landlock then limits."""
+    class Header(ctypes.Structure):
+        _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+    class Data(ctypes.Structure):
+        _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
+
+    for cap in range(64):  # the bounding set: nothing can come back through exec
+        _libc().prctl(24, cap, 0, 0, 0)  # PR_CAPBSET_DROP; fails harmlessly past the last capability
+    header, data = Header(0x20080522, 0), (Data * 2)()
+    _check(_libc().capset(ctypes.byref(header), data), "capset")
+
+
 def _drop_privileges(uid: int) -> None:
     os.setgroups([])
     os.setgid(uid)
@@ -191,6 +228,19 @@ def _exit_code_of(pid: int) -> int:
             return os.waitstatus_to_exitcode(status) if status else 0
 
 
+def _join_cgroup(options: SandboxOptions) -> None:
+    """First thing in the kernel's process tree: enter the kernel's cgroup (memory and processes
+    of everything it will start counted together), or, without one, volunteer for the OOM killer."""
+    from course.autograder.cgroups import raise_oom_score
+
+    if options.cgroup:
+        for path in options.cgroup:
+            with open(os.path.join(path, "cgroup.procs"), "w") as procs:
+                procs.write(str(os.getpid()))
+    else:
+        raise_oom_score()
+
+
 def _become_kernel(
     options: SandboxOptions, connection_file: str, run_kernel: Callable[[], int], own_uid: bool
 ) -> NoReturn:
@@ -199,6 +249,10 @@ def _become_kernel(
         os.chown(connection_file, options.uid, options.uid)  # written 0600 by the grader: the kernel must read it
         _drop_privileges(options.uid)
     _limit(options, own_uid=own_uid)
+    if options.landlock:
+        from course.autograder.landlock import restrict_kernel
+
+        restrict_kernel(options)
     os._exit(run_kernel())
 
 
@@ -237,6 +291,7 @@ def run_sandboxed(
         _check(_libc().prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "prctl")
         if os.getppid() != zygote_pid:  # the zygote ended before the line above
             os._exit(0)
+        _join_cgroup(options)
         if options.namespaces:
             _check(_libc().unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID), "unshare")
             _build_filesystem(options)
@@ -245,10 +300,15 @@ def run_sandboxed(
                 _guarded(lambda: _be_init(options, connection_file, run_kernel))
             os._exit(_exit_code_of(init))
         # Fallback without namespaces: limits, a session of its own (the zygote's child already
-        # leads one), the scratch folder as cwd.
+        # leads one), the scratch folder as cwd; as root, a uid of its own all the same (it
+        # cannot read the grader's 0600 files, nor signal other kernels).
         if os.getsid(0) != os.getpid():
             os.setsid()
-        _become_kernel(options, connection_file, run_kernel, own_uid=False)
+        root = os.geteuid() == 0
+        if root and not others_can_run_python():
+            _drop_capabilities()
+            root = False
+        _become_kernel(options, connection_file, run_kernel, own_uid=root)
 
     _guarded(keeper)
 
@@ -275,8 +335,22 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("the launcher cannot build namespaces; only the zygote's children can")
     if os.getsid(0) != os.getpid():  # jupyter_client usually starts it in a new session already
         os.setsid()
+    _join_cgroup(options)
     os.chdir(options.workdir)
-    _limit(options, own_uid=False)
+    as_root = os.geteuid() == 0
+    if as_root and not others_can_run_python():
+        _drop_capabilities()
+        as_root = False
+    if as_root:  # started by a root grader: never run student code as root
+        connection = kernel[kernel.index("-f") + 1] if "-f" in kernel else None
+        if connection:
+            os.chown(connection, options.uid, options.uid)
+        _drop_privileges(options.uid)
+    _limit(options, own_uid=as_root)
+    if options.landlock:
+        from course.autograder.landlock import restrict_kernel
+
+        restrict_kernel(options)
     os.execvp(kernel[0], kernel)
     return 1  # not reached
 

@@ -105,13 +105,21 @@ def grade_assignment(
     limits: Limits | None = None,
     students: list[str] | None = None,
     progress: bool = True,
+    insecure: bool = False,
 ) -> BatchReport:
     """Grade every submission of `assignment` (or only `students`'); `limits` default to the
     course's (course.autograder.limits)."""
     from course.pipeline.gradebook import open_gradebook, release_checksums
 
+    from course.autograder.exposure import isolation_level, refusal
+
     root = (root or grading_root()).resolve()
     limits = limits or Limits.from_config(root)
+    level = isolation_level()
+    if level == "none":
+        if not insecure:
+            raise UsageError(refusal(root))
+        print(refusal(root).replace("or accept the risk with", "you accepted the risk with"), file=sys.stderr)
     started = time.monotonic()
     templates = load_templates(root, assignment)
     with open_gradebook(root, db_url) as gb:
@@ -135,7 +143,7 @@ def grade_assignment(
         if shared:
             try:
                 shared.wait_listening()
-                address = shared.address
+                address = shared.ticket  # its socket and its token
             except ZygoteError:
                 pass  # each worker then tries to start its own, and any failure is reported per submission
         with open_gradebook(root, db_url) as gb:
@@ -148,11 +156,14 @@ def grade_assignment(
         if not full_isolation_available():  # and whatever they started in sessions of their own
             end_processes(marker=marker)
         shutil.rmtree(scratch_root, ignore_errors=True)
-    isolation = (
-        "full (namespaces, no network, hidden course files)"
-        if full_isolation_available()
-        else "partial (resource limits only: run as root on a kernel that allows namespaces for full isolation)"
-    )
+    from course.autograder import cgroups, landlock
+
+    isolation = {
+        "namespaces": "full (namespaces, no network, hidden course files)",
+        "landlock": f"without namespaces: {landlock.summary()} (course files, gradebook, other students and "
+        "network out of reach)",
+        "none": "NONE (--insecure: student code could read what this account can)",
+    }[level] + f"; limits: {cgroups.describe()}"
     return BatchReport(assignment, results, skipped, time.monotonic() - started, isolation, uid_base)
 
 
@@ -184,7 +195,11 @@ def _run_pool(
             for future in as_completed(pending):
                 job = pending[future]
                 result = future.result()
+                t0 = time.monotonic()
                 write_result(gb, root, assignment, job.folder, result)
+                result.phases["gradebook"] = time.monotonic() - t0
+                for notebook in result.notebooks:  # written: the batch keeps only scores and problems
+                    notebook.graded_json = None
                 results.append(result)
                 if meter:
                     meter.update(result)

@@ -1,0 +1,94 @@
+"""Every limit holds in every kernel path: forked from the zygote (with namespaces when this
+machine allows them, and without), and started the usual way. One test per limit per path; each
+attack runs in a kernel of its own, and the grading goes on."""
+
+from __future__ import annotations
+
+import os
+
+import nbformat
+import pytest
+
+from course.autograder import landlock, sandbox
+from course.autograder.execute import execute
+from course.autograder.limits import Limits
+from course.autograder.worker import _kernels_get_own_uid, sandbox_paths
+from course.autograder.zygote import stop_zygote
+
+pytestmark = pytest.mark.slow
+UID = 4_600_000
+LIMITS = Limits(cell_timeout=20, submission_timeout=30, memory_mb=2048, max_processes=48, max_file_mb=16,
+                max_output_bytes=200_000)
+
+PATHS = {
+    "forked": {},
+    "forked-without-namespaces": {"COURSE_GRADING_ISOLATION": "limits"},
+    "started": {"COURSE_GRADING_ISOLATION": "limits", "COURSE_GRADING_NO_ZYGOTE": "1"},
+}
+PAGES = ("blocks = []\nfor i in range(6 * 1024):\n    b = bytearray(1 << 20)\n"
+         "    for j in range(0, 1 << 20, 4096): b[j] = 1\n    blocks.append(b)")
+# each child takes what its own address-space limit allows (up to 1 GB) in 16 MB chunks, touching
+# every page; four of them need more than the kernel's limit in all
+FORKS = ("import os, time\nkids = []\nfor k in range(4):\n    pid = os.fork()\n    if pid == 0:\n"
+         "        try:\n            held = []\n            for _ in range(64):\n"
+         "                block = bytearray(16 << 20)\n                block[::4096] = b'x' * 4096\n"
+         "                held.append(block)\n        except MemoryError:\n            pass\n"
+         "        finally:\n            time.sleep(30)\n            os._exit(0)\n"
+         "    kids.append(pid)\nfor pid in kids:\n    os.waitpid(pid, 0)")
+MEMFD = ("import os\nfds = []\nfor n in range(200):\n    fd = os.memfd_create(str(n))\n"
+         "    for i in range(15):\n        os.write(fd, b'x' * (1 << 20))\n    fds.append(fd)")
+ATTACKS = {
+    # limit: (cells, what must be true of the outcome)
+    "memory-one-process": ([PAGES, "print('after')"], lambda out, problems: "MemoryError" in out or "memory" in problems),
+    "memory-children": ([FORKS, "print('after')"], lambda out, problems: "2048 MB" in problems),
+    "memory-memfd": ([MEMFD, "print('after')"], lambda out, problems: "2048 MB" in problems or "Operation not permitted" in out),
+    "processes": (["import os, time\nfor _ in range(500):\n    if os.fork() == 0:\n        time.sleep(20)\n        os._exit(0)",
+                   "print('after')"], lambda out, problems: "Resource temporarily unavailable" in out or "48 processes" in problems),
+    "file-size": (["open('big', 'wb').write(b'x' * (40 << 20))", "print('after')"],
+                  lambda out, problems: "File too large" in out),
+    "output": (["for i in range(50_000):\n    print('spam ' * 40)", "print('after')"],
+               lambda out, problems: "output truncated" in out),
+    "cell-time": (["import time\ntime.sleep(120)", "print('after')"],
+                  lambda out, problems: "interrupted" in problems and "after" in out),
+    "submission-time": (["import time\ntime.sleep(12)"] * 4 + ["print('after')"],
+                        lambda out, problems: "used up its 30 s" in problems),
+}
+
+
+@pytest.fixture(params=list(PATHS))
+def path(request, monkeypatch):
+    for key, value in PATHS[request.param].items():
+        monkeypatch.setenv(key, value)
+    sandbox.full_isolation_available.cache_clear()
+    stop_zygote()
+    yield request.param
+    stop_zygote()
+    monkeypatch.undo()
+    sandbox.full_isolation_available.cache_clear()
+
+
+@pytest.mark.parametrize("limit", list(ATTACKS))
+def test_limit_holds(path, limit, tmp_path):
+    if path != "forked" and os.geteuid() != 0 and landlock.abi_version() < 1:
+        pytest.skip("no isolation at all here: course grade refuses without --insecure")
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    os.chmod(scratch, 0o711)
+    workdir = scratch / limit
+    workdir.mkdir()
+    if _kernels_get_own_uid():
+        os.chown(workdir, UID, UID)
+    cells, holds = ATTACKS[limit]
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    report = execute(notebook, workdir, LIMITS, UID, *sandbox_paths(tmp_path, scratch))
+    out = "\n".join(o.get("text", "") if o.output_type == "stream" else f"{o.get('ename')}: {o.get('evalue')}"
+                    for c in report.notebook.cells for o in c.outputs)
+    problems = "\n".join(report.problems)
+    assert holds(out, problems), (path, limit, out[-600:], problems)
+    # and the grader goes on: the next kernel is healthy
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(6 * 7)")])
+    (scratch / "next").mkdir()
+    if _kernels_get_own_uid():
+        os.chown(scratch / "next", UID, UID)
+    after = execute(nb, scratch / "next", LIMITS, UID, *sandbox_paths(tmp_path, scratch))
+    assert after.notebook.cells[0].outputs[0]["text"] == "42\n", after.problems

@@ -193,7 +193,12 @@ def _grade(args: argparse.Namespace) -> int:
         root, cell_timeout=args.cell_timeout, submission_timeout=args.submission_timeout, memory_mb=args.memory_mb
     )
     report = grade_assignment(
-        args.assignment, root, db_url=args.db, jobs=args.jobs, limits=limits, students=args.student or None,
+        args.assignment,
+        root,
+        db_url=args.db,
+        jobs=args.jobs,
+        limits=limits,
+        students=args.student or None,
         insecure=args.insecure,
     )
     failed = [r for r in report.results if r.all_problems]

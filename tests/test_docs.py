@@ -63,3 +63,19 @@ def test_every_course_command_in_the_guides_exists():
         code = "\n".join(re.findall(r"```[a-z]*\n(.*?)```", text, re.S) + re.findall(r"`([^`\n]+)`", text))
         used = set(re.findall(r"(?:^|[\s/])course ([a-z][a-z-]*)", code, re.M))
         assert used <= verbs, f"{doc.name} shows `course {sorted(used - verbs)}`, which does not exist"
+
+
+def test_the_grading_pod_spec_in_the_z2jh_guide_parses_and_asks_for_full_isolation():
+    """The guide's Job and NetworkPolicy load as YAML and say what full isolation needs: root with
+    SYS_ADMIN only, the gradebook URL from a Secret (never a file), no service-account token."""
+    guide = (ROOT / "docs" / "deploy-z2jh.md").read_text()
+    block = guide.split("### A grading pod", 1)[1].split("```yaml\n", 1)[1].split("\n```", 1)[0]
+    job, policy = list(yaml.safe_load_all(block))
+    assert (job["kind"], policy["kind"]) == ("Job", "NetworkPolicy")
+    pod = job["spec"]["template"]["spec"]
+    (grader,) = pod["containers"]
+    assert grader["securityContext"]["capabilities"] == {"add": ["SYS_ADMIN"]}
+    assert pod["automountServiceAccountToken"] is False and pod["enableServiceLinks"] is False
+    url = next(e for e in grader["env"] if e["name"] == "COURSE_GRADEBOOK_URL")
+    assert url["valueFrom"]["secretKeyRef"] == {"name": "gradebook", "key": "url"}
+    assert "exec course grade" in grader["command"][-1]

@@ -14,7 +14,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from course.autograder import landlock, sandbox
+from course.autograder import sandbox
 from course.autograder.exposure import isolation_level
 from course.autograder.zygote import stop_zygote
 from course.nbgrader_run import environment_for_tools, run_nbgrader
@@ -47,8 +47,11 @@ print('FOUND ' + json.dumps(found))
 answer = 42
 """
 
-MODES = {"default": {}, "without-namespaces": {"COURSE_GRADING_ISOLATION": "limits"},
-         "started": {"COURSE_GRADING_ISOLATION": "limits", "COURSE_GRADING_NO_ZYGOTE": "1"}}
+MODES = {
+    "default": {},
+    "without-namespaces": {"COURSE_GRADING_ISOLATION": "limits"},
+    "started": {"COURSE_GRADING_ISOLATION": "limits", "COURSE_GRADING_NO_ZYGOTE": "1"},
+}
 
 
 @pytest.mark.parametrize("mode", list(MODES))
@@ -61,27 +64,39 @@ def test_student_code_reaches_nothing_secret(mode, tmp_path):
     # the secret goes in after the release: nbgrader itself must still use the SQLite gradebook here
     with open(course / "nbgrader_config.py", "a") as config:
         config.write(f"\n# c.CourseDirectory.db_url = {SECRET!r}\n")
-    paths = {"config": str(course / "nbgrader_config.py"), "gradebook": str(course / "gradebook.db"),
-             "other student": str(course / "submitted" / "other" / ASSIGNMENT / "adv.ipynb"),
-             "submitted": str(course / "submitted"), "solutions": str(course / "notebooks"),
-             "course repository": str(course_root() / "notebooks")}
+    paths = {
+        "config": str(course / "nbgrader_config.py"),
+        "gradebook": str(course / "gradebook.db"),
+        "other student": str(course / "submitted" / "other" / ASSIGNMENT / "adv.ipynb"),
+        "submitted": str(course / "submitted"),
+        "solutions": str(course / "notebooks"),
+        "course repository": str(course_root() / "notebooks"),
+    }
     for student, code in (("other", "answer = 42"), ("prober", "PATHS = " + repr(paths) + PROBE)):
         notebook = source_notebook()
         notebook.cells[1].source = code
         (course / "submitted" / student / ASSIGNMENT).mkdir(parents=True)
         nbformat.write(notebook, course / "submitted" / student / ASSIGNMENT / "adv.ipynb")
     env = environment_for_tools() | MODES[mode]
-    done = subprocess.run([sys.executable, "-m", "course.cli", "grade", ASSIGNMENT], cwd=course, env=env,
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-m", "course.cli", "grade", ASSIGNMENT],
+        cwd=course,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     if done.returncode == 2 and "cannot isolate" in done.stderr:
         pytest.skip(f"{mode}: no isolation on this machine, and course grade refused (as it must)")
     assert done.returncode == 0, done.stderr
     graded = nbformat.read(course / "autograded" / "prober" / ASSIGNMENT / "adv.ipynb", as_version=4)
     text = "".join(o.get("text", "") for o in graded.cells[1].outputs if o.output_type == "stream")
     found = json.loads(text.split("FOUND ", 1)[1].splitlines()[0])
-    leaked = {label: value for label, value in found.items()
-              if not (isinstance(value, str) and value.endswith(("Error", "PermissionError", "OSError")))
-              and value != []}  # an empty listing: the folder is an empty stand-in (namespaces)
+    leaked = {
+        label: value
+        for label, value in found.items()
+        if not (isinstance(value, str) and value.endswith(("Error", "PermissionError", "OSError"))) and value != []
+    }  # an empty listing: the folder is an empty stand-in (namespaces)
     assert not leaked, (mode, leaked)
     assert SECRET not in json.dumps(found)
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:

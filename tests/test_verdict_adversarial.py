@@ -65,11 +65,20 @@ def batch(tmp_path_factory):
         folder = course / "submitted" / student / ASSIGNMENT
         folder.mkdir(parents=True)
         nbformat.write(notebook, folder / "adv.ipynb")
-    report = grade_assignment(ASSIGNMENT, root=course, jobs=3, progress=False,
-                              limits=Limits(cell_timeout=10, submission_timeout=60, memory_mb=1024, max_processes=64))
+    report = grade_assignment(
+        ASSIGNMENT,
+        root=course,
+        jobs=3,
+        progress=False,
+        limits=Limits(cell_timeout=10, submission_timeout=60, memory_mb=1024, max_processes=64),
+    )
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        scores = {(s.student.id, g.name): g.auto_score for s in gb.find_assignment(ASSIGNMENT).submissions
-                  for nb in s.notebooks for g in nb.grades}
+        scores = {
+            (s.student.id, g.name): g.auto_score
+            for s in gb.find_assignment(ASSIGNMENT).submissions
+            for nb in s.notebooks
+            for g in nb.grades
+        }
     return {"report": report, "scores": scores, "expected": expected}
 
 
@@ -77,8 +86,11 @@ def test_there_are_enough_cases():
     assert len(CASES) >= 20
 
 
-@pytest.mark.parametrize("student", ["aa-honest", "mm-honest", "zz-honest"]
-                         + [f"case-{n}-{v}" for n, c in CASES.items() for v in ("blank", "solution") if c.get(v)])
+@pytest.mark.parametrize(
+    "student",
+    ["aa-honest", "mm-honest", "zz-honest"]
+    + [f"case-{n}-{v}" for n, c in CASES.items() for v in ("blank", "solution") if c.get(v)],
+)
 def test_verdict(batch, student):
     got = {t: batch["scores"][(student, t)] for t in TESTS}
     problems = next(r for r in batch["report"].results if r.student == student).all_problems

@@ -40,9 +40,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from course import settings
+
 V2_ROOT = Path("/sys/fs/cgroup")
 V1_ROOT = Path("/sys/fs/cgroup")
-SETTING = "COURSE_GRADING_CGROUP"  # a delegated cgroup v2 directory the grader may use
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def _writable_dir(path: Path) -> bool:
 def _try_v2() -> Hierarchy | None:
     if not (V2_ROOT / "cgroup.controllers").exists():
         return None
-    explicit = os.environ.get(SETTING)
+    explicit = settings.CGROUP.get()
     base = Path(explicit) if explicit else _own_cgroup_v2()
     if base is None or not _writable_dir(base):
         return None
@@ -247,8 +248,10 @@ class KernelCgroup:
 
 
 def limit_message(memory_mb: int) -> str:
-    return (f"the kernel used more than {memory_mb} MB of memory (with everything it started) and was stopped; "
-            "later cells did not run")
+    return (
+        f"the kernel used more than {memory_mb} MB of memory (with everything it started) and was stopped; "
+        "later cells did not run"
+    )
 
 
 def raise_oom_score() -> None:

@@ -78,7 +78,12 @@ class _LimitedClient(NotebookClient):
 
 
 def execute(
-    notebook: NotebookNode, workdir: Path, limits: Limits, uid: int, hide: list[Path], keep: list[Path],
+    notebook: NotebookNode,
+    workdir: Path,
+    limits: Limits,
+    uid: int,
+    hide: list[Path],
+    keep: list[Path],
     skip=None,
 ) -> ExecutionReport:
     """Run every cell in order in a fresh sandboxed kernel; never raises for the student's faults.
@@ -120,8 +125,9 @@ def _last_line(log: Path) -> str:
 async def _execute(notebook, workdir, limits, uid, hide, keep, report, skip=None, group=None) -> None:
     from course.autograder.landlock import kernel_should_be_restricted
 
-    km = kernel_manager(workdir, uid, hide, keep, limits, cgroup=group.paths if group else (),
-                        landlock=kernel_should_be_restricted())
+    km = kernel_manager(
+        workdir, uid, hide, keep, limits, cgroup=group.paths if group else (), landlock=kernel_should_be_restricted()
+    )
     # nbclient's own timeout is a backstop; the watchdog below interrupts first.
     client = _LimitedClient(
         notebook,
@@ -142,15 +148,24 @@ async def _execute(notebook, workdir, limits, uid, hide, keep, report, skip=None
         async with client.async_setup_kernel(cleanup_kc=True):
             report.kernel_pid = km.provisioner.pid
             report.seconds_start = time.monotonic() - started
-            watch = (cgroups.TreeWatch(report.kernel_pid, limits.memory_mb << 20, limits.max_processes)
-                     if group is None else None)
+            watch = (
+                cgroups.TreeWatch(report.kernel_pid, limits.memory_mb << 20, limits.max_processes)
+                if group is None
+                else None
+            )
             for index, cell in enumerate(notebook.cells):
                 if cell.cell_type != "code":
                     continue
                 reason = skip(index, notebook) if skip else None
                 if reason is not None:
-                    cell.outputs = [nbformat.v4.new_output("error", ename="AnswerNotCheckable", evalue=reason,
-                                                           traceback=[f"AnswerNotCheckable: {reason}"])]
+                    cell.outputs = [
+                        nbformat.v4.new_output(
+                            "error",
+                            ename="AnswerNotCheckable",
+                            evalue=reason,
+                            traceback=[f"AnswerNotCheckable: {reason}"],
+                        )
+                    ]
                     report.ran.add(index)
                     continue
                 if time.monotonic() - started > limits.submission_timeout:
@@ -186,13 +201,25 @@ async def _execute(notebook, workdir, limits, uid, hide, keep, report, skip=None
                     if watch is not None and watch.too_many:
                         why = f"the kernel started more than {limits.max_processes} processes and was stopped"
                         report.lost(f"cell #{index}: {why}")
-                        cell.outputs.append(nbformat.v4.new_output("error", ename="ProcessLimitExceeded", evalue=why,
-                                                                   traceback=[f"ProcessLimitExceeded: {why}"]))
+                        cell.outputs.append(
+                            nbformat.v4.new_output(
+                                "error",
+                                ename="ProcessLimitExceeded",
+                                evalue=why,
+                                traceback=[f"ProcessLimitExceeded: {why}"],
+                            )
+                        )
                     elif (group is not None and group.oom_kills()) or (watch is not None and watch.exceeded):
                         why = cgroups.limit_message(limits.memory_mb)
                         report.lost(f"cell #{index}: {why}")
-                        cell.outputs.append(nbformat.v4.new_output("error", ename="MemoryLimitExceeded", evalue=why,
-                                                                   traceback=[f"MemoryLimitExceeded: {why}"]))
+                        cell.outputs.append(
+                            nbformat.v4.new_output(
+                                "error",
+                                ename="MemoryLimitExceeded",
+                                evalue=why,
+                                traceback=[f"MemoryLimitExceeded: {why}"],
+                            )
+                        )
                     else:
                         report.lost(f"the kernel died in cell #{index} (crash, memory or process limit)")
                         cell.outputs.append(
@@ -200,8 +227,10 @@ async def _execute(notebook, workdir, limits, uid, hide, keep, report, skip=None
                         )
                     break
                 if any(o.get("output_type") == "error" and o.get("ename") == "MemoryError" for o in cell.outputs):
-                    report.problems.append(f"cell #{index} ran out of memory (MemoryError): a kernel may use at most "
-                                           f"{limits.memory_mb} MB per process")
+                    report.problems.append(
+                        f"cell #{index} ran out of memory (MemoryError): a kernel may use at most "
+                        f"{limits.memory_mb} MB per process"
+                    )
     finally:
         report.seconds_cells = time.monotonic() - started - report.seconds_start
         try:  # nbclient has shut it down unless something failed on the way: then end it here

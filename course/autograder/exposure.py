@@ -20,6 +20,8 @@ import socket
 from dataclasses import dataclass
 from pathlib import Path
 
+from course import settings
+
 
 def isolation_level() -> str:
     from course.autograder.landlock import abi_version
@@ -27,7 +29,7 @@ def isolation_level() -> str:
 
     if full_isolation_available():
         return "namespaces"
-    if abi_version() >= 1 and os.environ.get("COURSE_GRADING_LANDLOCK") != "off":
+    if abi_version() >= 1 and settings.LANDLOCK.get() != "off":
         return "landlock"
     return "none"
 
@@ -53,8 +55,8 @@ def _readable(path: Path) -> bool:
 def exposure(root: Path) -> list[Exposed]:
     """What a kernel running as this account, without isolation, could read or reach: checked
     by reading as this process (kernels would run as the same user)."""
-    from course.pipeline.gradebook import database_url
     from course.paths import course_root
+    from course.pipeline.gradebook import database_url
 
     found: list[Exposed] = []
     candidates = [
@@ -80,7 +82,9 @@ def exposure(root: Path) -> list[Exposed]:
     try:
         url = database_url(root)
         if "://" in url and not url.startswith("sqlite"):
-            found.append(Exposed("the gradebook database, with the credentials in the config above", url.split("@")[-1]))
+            found.append(
+                Exposed("the gradebook database, with the credentials in the config above", url.split("@")[-1])
+            )
     except Exception:
         pass
     probe = socket.socket()
@@ -96,10 +100,14 @@ def exposure(root: Path) -> list[Exposed]:
 
 
 def refusal(root: Path) -> str:
-    lines = ["this machine cannot isolate grading kernels (no namespaces: not root or not allowed; "
-             "no Landlock: Linux older than 5.13 or Landlock off).",
-             "Student code would run with your account's rights while the hidden tests run. It could read:"]
+    lines = [
+        "this machine cannot isolate grading kernels (no namespaces: not root or not allowed; "
+        "no Landlock: Linux older than 5.13 or Landlock off).",
+        "Student code would run with your account's rights while the hidden tests run. It could read:",
+    ]
     lines += [f"  - {e.what}: {e.path}" for e in exposure(root)]
-    lines += ["Grade as root in a container (docs/deploy-z2jh.md, 'A grading pod'), or on a kernel with Landlock,",
-              "or accept the risk with: course grade --insecure ..."]
+    lines += [
+        "Grade as root in a container (docs/deploy-z2jh.md, 'A grading pod'), or on a kernel with Landlock,",
+        "or accept the risk with: course grade --insecure ...",
+    ]
     return "\n".join(lines)

@@ -21,8 +21,9 @@ unprivileged process restrict *itself and its future children* for good:
 Landlock does not cover connecting to an existing *pathname* Unix socket (PostgreSQL's
 /var/run/postgresql/.s.PGSQL.5432, the zygote's socket) nor UDP, and it cannot count memory. A
 seccomp filter (`_seccomp_filter`) closes those: socket(AF_UNIX), UDP and raw sockets fail with
-EACCES (netlink stays: zmq lists the network interfaces) (the kernel's own sockets are TCP; asyncio's self-pipe uses socketpair(),
-which stays allowed), and memfd_create fails (memory outside the address-space limit).
+EACCES (netlink stays: zmq lists the network interfaces; the kernel's own sockets are TCP;
+asyncio's self-pipe uses socketpair(), which stays allowed), and memfd_create fails (memory
+outside the address-space limit).
 
 The restriction is applied in the kernel's process after the rlimits and before ipykernel starts
 any thread (the zygote's children are single-threaded): `restrict_kernel(options)`.
@@ -37,7 +38,8 @@ import os
 import struct
 import sys
 from functools import lru_cache
-from pathlib import Path
+
+from course import settings
 
 SYS_CREATE_RULESET, SYS_ADD_RULE, SYS_RESTRICT_SELF = 444, 445, 446  # same numbers on x86_64 and arm64
 CREATE_RULESET_VERSION = 1
@@ -54,19 +56,48 @@ BIND_TCP, CONNECT_TCP = 1 << 0, 1 << 1
 SCOPE_ABSTRACT_UNIX_SOCKET, SCOPE_SIGNAL = 1 << 0, 1 << 1
 
 READ = EXECUTE | READ_FILE | READ_DIR
-WRITE_ALL = READ | WRITE_FILE | REMOVE_DIR | REMOVE_FILE | MAKE_DIR | MAKE_REG | MAKE_SOCK | MAKE_FIFO | MAKE_SYM \
-    | REFER | TRUNCATE
+WRITE_ALL = (
+    READ
+    | WRITE_FILE
+    | REMOVE_DIR
+    | REMOVE_FILE
+    | MAKE_DIR
+    | MAKE_REG
+    | MAKE_SOCK
+    | MAKE_FIFO
+    | MAKE_SYM
+    | REFER
+    | TRUNCATE
+)
 
 # system files a Python kernel with pandas and matplotlib needs (found by running every course
 # notebook under the restriction; see tests): shared libraries, locale, time zones, fonts.
-SYSTEM_READ = ("/usr", "/lib", "/lib64", "/bin", "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d",
-               "/etc/localtime", "/etc/timezone", "/etc/nsswitch.conf", "/etc/passwd", "/etc/group",
-               "/etc/fonts", "/etc/mime.types", "/etc/os-release", "/usr/share/zoneinfo",
-               "/proc/self", "/proc/cpuinfo", "/proc/meminfo", "/proc/stat", "/sys/devices/system/cpu",
-               "/proc/sys/vm/overcommit_memory")
+SYSTEM_READ = (
+    "/usr",
+    "/lib",
+    "/lib64",
+    "/bin",
+    "/etc/ld.so.cache",
+    "/etc/ld.so.conf",
+    "/etc/ld.so.conf.d",
+    "/etc/localtime",
+    "/etc/timezone",
+    "/etc/nsswitch.conf",
+    "/etc/passwd",
+    "/etc/group",
+    "/etc/fonts",
+    "/etc/mime.types",
+    "/etc/os-release",
+    "/usr/share/zoneinfo",
+    "/proc/self",
+    "/proc/cpuinfo",
+    "/proc/meminfo",
+    "/proc/stat",
+    "/sys/devices/system/cpu",
+    "/proc/sys/vm/overcommit_memory",
+)
 DEVICES_RW = ("/dev/null", "/dev/zero", "/dev/full", "/dev/tty")
 DEVICES_READ = ("/dev/urandom", "/dev/random")
-SETTING = "COURSE_GRADING_LANDLOCK"  # "off": never restrict kernels with Landlock (to compare)
 
 
 @lru_cache(maxsize=1)
@@ -93,7 +124,7 @@ def kernel_should_be_restricted() -> bool:
     """Landlock for kernels whenever namespaces do not isolate them and the kernel supports it."""
     from course.autograder.sandbox import full_isolation_available
 
-    return os.environ.get(SETTING) != "off" and abi_version() >= 1 and not full_isolation_available()
+    return settings.LANDLOCK.get() != "off" and abi_version() >= 1 and not full_isolation_available()
 
 
 class LandlockError(OSError):
@@ -107,8 +138,15 @@ def _check(result: int, what: str) -> int:
     return result
 
 
-def restrict(read: list[str], write: list[str], *, read_write_files: list[str] = (), bind_ports: list[int] = (),
-             deny_tcp: bool = True, scope: bool = True) -> int:
+def restrict(
+    read: list[str],
+    write: list[str],
+    *,
+    read_write_files: list[str] = (),
+    bind_ports: list[int] = (),
+    deny_tcp: bool = True,
+    scope: bool = True,
+) -> int:
     """Restrict the calling thread (and every process it starts) to reading `read`, writing `write`;
     no TCP but binding `bind_ports`; no signal or abstract socket outside. Returns the ABI used."""
     abi = abi_version()
@@ -122,6 +160,7 @@ def restrict(read: list[str], write: list[str], *, read_write_files: list[str] =
     buffer = ctypes.create_string_buffer(attr[:size], size)
     ruleset = _check(_syscall(SYS_CREATE_RULESET, buffer, ctypes.c_size_t(size), ctypes.c_uint32(0)), "create_ruleset")
     try:
+
         def allow(path: str, access: int) -> None:
             try:
                 fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
@@ -131,8 +170,16 @@ def restrict(read: list[str], write: list[str], *, read_write_files: list[str] =
                 if not os.path.isdir(path):  # files take only file rights
                     access &= EXECUTE | WRITE_FILE | READ_FILE | TRUNCATE | IOCTL_DEV
                 rule = struct.pack("=Qi", access & handled_fs, fd)
-                _check(_syscall(SYS_ADD_RULE, ctypes.c_int(ruleset), ctypes.c_int(RULE_PATH_BENEATH),
-                                ctypes.create_string_buffer(rule, len(rule)), ctypes.c_uint32(0)), f"add_rule {path}")
+                _check(
+                    _syscall(
+                        SYS_ADD_RULE,
+                        ctypes.c_int(ruleset),
+                        ctypes.c_int(RULE_PATH_BENEATH),
+                        ctypes.create_string_buffer(rule, len(rule)),
+                        ctypes.c_uint32(0),
+                    ),
+                    f"add_rule {path}",
+                )
             finally:
                 os.close(fd)
 
@@ -145,8 +192,16 @@ def restrict(read: list[str], write: list[str], *, read_write_files: list[str] =
         if handled_net:
             for port in bind_ports:
                 rule = struct.pack("=QQ", BIND_TCP, port)
-                _check(_syscall(SYS_ADD_RULE, ctypes.c_int(ruleset), ctypes.c_int(RULE_NET_PORT),
-                                ctypes.create_string_buffer(rule, len(rule)), ctypes.c_uint32(0)), f"bind rule {port}")
+                _check(
+                    _syscall(
+                        SYS_ADD_RULE,
+                        ctypes.c_int(ruleset),
+                        ctypes.c_int(RULE_NET_PORT),
+                        ctypes.create_string_buffer(rule, len(rule)),
+                        ctypes.c_uint32(0),
+                    ),
+                    f"bind rule {port}",
+                )
         _check(_libc().prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
         _check(_syscall(SYS_RESTRICT_SELF, ctypes.c_int(ruleset), ctypes.c_uint32(0)), "restrict_self")
     finally:
@@ -157,8 +212,10 @@ def restrict(read: list[str], write: list[str], *, read_write_files: list[str] =
 # --- seccomp: what Landlock does not cover ----------------------------------------------------
 
 AUDIT_ARCH = {"x86_64": 0xC000003E, "aarch64": 0xC00000B7}
-SYSCALLS = {"x86_64": {"socket": 41, "memfd_create": 319, "io_uring_setup": 425, "userfaultfd": 323},
-            "aarch64": {"socket": 198, "memfd_create": 279, "io_uring_setup": 425, "userfaultfd": 282}}
+SYSCALLS = {
+    "x86_64": {"socket": 41, "memfd_create": 319, "io_uring_setup": 425, "userfaultfd": 323},
+    "aarch64": {"socket": 198, "memfd_create": 279, "io_uring_setup": 425, "userfaultfd": 282},
+}
 AF_UNIX, AF_INET, AF_INET6, AF_NETLINK, AF_PACKET = 1, 2, 10, 16, 17
 SOCK_STREAM, SOCK_TYPE_MASK = 1, 0xF
 PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 22, 2
@@ -176,7 +233,7 @@ def _seccomp_filter() -> bytes | None:
     if machine not in AUDIT_ARCH:
         return None
     nr = SYSCALLS[machine]
-    LD_W_ABS, JEQ_K, JSET_K, RET_K, ALU_AND_K = 0x20, 0x15, 0x45, 0x06, 0x54
+    LD_W_ABS, JEQ_K, RET_K, ALU_AND_K = 0x20, 0x15, 0x06, 0x54
     program = [
         _bpf(LD_W_ABS, 0, 0, 4),  # arch
         _bpf(JEQ_K, 1, 0, AUDIT_ARCH[machine]),
@@ -218,6 +275,7 @@ def install_seccomp() -> bool:
 
 # --- the kernel's restriction ------------------------------------------------------------------
 
+
 def kernel_read_paths(options) -> list[str]:
     """What a grading kernel may read: the sandbox's `keep` list (Python, site-packages, the
     course package, the data) and the system files above."""
@@ -231,8 +289,11 @@ def restrict_kernel(options) -> None:
     try:
         with open(os.path.join(options.workdir, ".kernel.json")) as file:
             info = json.load(file)
-        ports = [int(info[k]) for k in ("shell_port", "iopub_port", "stdin_port", "control_port", "hb_port")
-                 if info.get("transport", "tcp") == "tcp" and k in info]
+        ports = [
+            int(info[k])
+            for k in ("shell_port", "iopub_port", "stdin_port", "control_port", "hb_port")
+            if info.get("transport", "tcp") == "tcp" and k in info
+        ]
     except (OSError, ValueError, KeyError):
         pass
     restrict(kernel_read_paths(options), [options.workdir], read_write_files=list(DEVICES_RW), bind_ports=ports)

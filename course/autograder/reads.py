@@ -27,8 +27,28 @@ import builtins
 from dataclasses import dataclass, field
 
 # IPython's own names in every user namespace: never the student's to provide
-IPYTHON_NAMES = frozenset({"get_ipython", "exit", "quit", "In", "Out", "_ih", "_oh", "_dh", "_", "__", "___",
-                           "_i", "_ii", "_iii", "display", "__builtins__", "__name__", "__doc__"})
+IPYTHON_NAMES = frozenset(
+    {
+        "get_ipython",
+        "exit",
+        "quit",
+        "In",
+        "Out",
+        "_ih",
+        "_oh",
+        "_dh",
+        "_",
+        "__",
+        "___",
+        "_i",
+        "_ii",
+        "_iii",
+        "display",
+        "__builtins__",
+        "__name__",
+        "__doc__",
+    }
+)
 BUILTIN_NAMES = frozenset(dir(builtins))
 
 
@@ -96,8 +116,10 @@ def _loads(node: ast.AST, shadowed: frozenset[str] = frozenset()) -> list[ast.Na
         if isinstance(node.ctx, ast.Load) and node.id not in shadowed:
             found.append(node)
         return found
-    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ListComp, ast.SetComp,
-                         ast.GeneratorExp, ast.DictComp)):
+    if isinstance(
+        node,
+        (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp),
+    ):
         inner = shadowed | _scope_locals(node)
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             for deco in node.decorator_list:  # evaluated in the enclosing scope
@@ -216,8 +238,10 @@ def cell_reads(source: str, provided: set[str] | frozenset[str] = frozenset()) -
             except ValueError:
                 reads.uncallable.setdefault(node.func.id, ast.get_source_segment(python, node) or node.func.id)
                 continue
-            text = ", ".join([ast.get_source_segment(python, a) for a in node.args]
-                             + [f"{k.arg}={ast.get_source_segment(python, k.value)}" for k in node.keywords])
+            text = ", ".join(
+                [ast.get_source_segment(python, a) for a in node.args]
+                + [f"{k.arg}={ast.get_source_segment(python, k.value)}" for k in node.keywords]
+            )
             calls = reads.calls.setdefault(node.func.id, [])
             if text not in calls:
                 calls.append(text)

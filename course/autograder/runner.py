@@ -48,8 +48,13 @@ class _Stream:
         else:
             self.outputs.append({"output_type": "stream", "name": self.name, "text": kept})
         if self.budget[0] <= 0:
-            self.outputs.append({"output_type": "stream", "name": "stdout",
-                                 "text": "\n[output truncated by the grader: too much output]\n"})
+            self.outputs.append(
+                {
+                    "output_type": "stream",
+                    "name": "stdout",
+                    "text": "\n[output truncated by the grader: too much output]\n",
+                }
+            )
         return len(text)
 
     def flush(self) -> None:
@@ -82,8 +87,14 @@ def run(folder: str) -> int:
             pass
 
         def write_format_data(self, format_dict, md_dict=None):
-            current.append({"output_type": "execute_result", "data": format_dict, "metadata": md_dict or {},
-                            "execution_count": self.shell.execution_count})
+            current.append(
+                {
+                    "output_type": "execute_result",
+                    "data": format_dict,
+                    "metadata": md_dict or {},
+                    "execution_count": self.shell.execution_count,
+                }
+            )
 
     config = Config()
     config.HistoryManager.hist_file = ":memory:"
@@ -92,8 +103,14 @@ def run(folder: str) -> int:
     shell = InteractiveShell.instance(config=config, display_pub_class=Publisher, displayhook_class=Hook)
 
     def show_traceback(etype, evalue, stb):
-        current.append({"output_type": "error", "ename": getattr(etype, "__name__", str(etype)),
-                        "evalue": str(evalue), "traceback": [line[:2000] for line in stb[-50:]]})
+        current.append(
+            {
+                "output_type": "error",
+                "ename": getattr(etype, "__name__", str(etype)),
+                "evalue": str(evalue),
+                "traceback": [line[:2000] for line in stb[-50:]],
+            }
+        )
 
     shell._showtraceback = show_traceback
 
@@ -107,8 +124,16 @@ def run(folder: str) -> int:
         source, after = cell["source"], cell.get("unless_error_in")
         if after is not None and any(o.get("output_type") == "error" for o in results[after]):
             failed = next(o for o in results[after] if o.get("output_type") == "error")
-            results.append([{"output_type": "error", "ename": "AnswerNotCheckable", "evalue": failed["evalue"],
-                             "traceback": [f"AnswerNotCheckable: {failed['evalue']}"]}])
+            results.append(
+                [
+                    {
+                        "output_type": "error",
+                        "ename": "AnswerNotCheckable",
+                        "evalue": failed["evalue"],
+                        "traceback": [f"AnswerNotCheckable: {failed['evalue']}"],
+                    }
+                ]
+            )
             continue
         current = []
         real_out, real_err = sys.stdout, sys.stderr
@@ -124,8 +149,11 @@ def run(folder: str) -> int:
         results.append(current)
         partial = os.path.join(folder, OUTPUT + ".part")
         with open(partial, "w", encoding="utf-8") as file:  # rewritten after every cell: a crash keeps what ran
-            json.dump({"cells": results, "seconds": {"shell": t_shell, "cells": time.monotonic() - t0 - t_shell}},
-                      file, default=str)
+            json.dump(
+                {"cells": results, "seconds": {"shell": t_shell, "cells": time.monotonic() - t0 - t_shell}},
+                file,
+                default=str,
+            )
         os.replace(partial, os.path.join(folder, OUTPUT))
     return 0
 

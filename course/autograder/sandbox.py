@@ -178,37 +178,67 @@ def _build_filesystem(options: SandboxOptions) -> None:
 
 
 @lru_cache(maxsize=1)
-def others_can_run_python() -> bool:
-    """Can a uid other than the grader's run this Python (every folder above the installation and
-    the course package searchable by others)? Not so for a pyenv under /root, for one: then a root
-    grader without namespaces keeps uid 0 for kernels, without any capability (`_drop_capabilities`),
-    and Landlock confines them."""
+def folder_closed_to_others() -> Path | None:
+    """The first folder above this Python installation or the course package that other users
+    cannot enter (a pyenv under /root, mode 0700, for one), or None when a uid other than the
+    grader's can run this Python and import the course."""
     import stat
 
-    for top in {Path(sys.prefix), Path(sys.base_prefix), Path(__file__).resolve().parents[2]}:
-        for folder in [top, *top.parents]:
+    for top in (Path(sys.prefix), Path(sys.base_prefix), Path(__file__).resolve().parents[2]):
+        for folder in reversed([top, *top.parents]):
             try:
                 if not folder.stat().st_mode & stat.S_IXOTH:
-                    return False
+                    return folder
             except OSError:
-                return False
-    return True
+                return folder
+    return None
 
 
-def _drop_capabilities() -> None:
-    """uid 0 without a single capability: no mounts, no module loading, no reading of other users'
-    files, no signals to other users' processes; files owned by root stay readable, which
-    Landlock then limits."""
-    class Header(ctypes.Structure):
-        _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+def others_can_run_python() -> bool:
+    return folder_closed_to_others() is None
 
-    class Data(ctypes.Structure):
-        _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
 
-    for cap in range(64):  # the bounding set: nothing can come back through exec
-        _libc().prctl(24, cap, 0, 0, 0)  # PR_CAPBSET_DROP; fails harmlessly past the last capability
-    header, data = Header(0x20080522, 0), (Data * 2)()
-    _check(_libc().capset(ctypes.byref(header), data), "capset")
+def root_without_slot_uid() -> str | None:
+    """Why a root grader cannot run kernels here, or None when it can.
+
+    A kernel never runs as uid 0: root without capabilities can still signal every root-owned
+    process (the kill permission goes by uid) and read and write every root-owned file its mode
+    lets the owner touch. Without namespaces, a root grader therefore runs kernels under a slot
+    uid of their own, which must be able to run this Python; when it cannot, grading stops here
+    with this explanation instead of falling back to root."""
+    if os.geteuid() != 0 or full_isolation_available():
+        return None
+    closed = folder_closed_to_others()
+    return None if closed is None else _uid_refusal(closed)
+
+
+def _uid_refusal(closed: Path) -> str:
+    return (
+        "grading is running as root without namespaces (COURSE_GRADING_ISOLATION=limits, or this machine "
+        "does not allow them), so every grading kernel must run under an unprivileged uid of its own, never as "
+        f"root; but that uid cannot run this Python, because {closed} is closed to other users (this Python is "
+        f"{sys.prefix}). Grade with namespaces (root on a kernel that allows them: unset "
+        "COURSE_GRADING_ISOLATION, or give the container SYS_ADMIN), or install Python and the course where "
+        f"other users can read them (under /opt or /usr/local, or `chmod o+x` on {closed} if that is acceptable), "
+        "or run course grade as an ordinary user, where kernels run as that user inside Landlock (with --insecure "
+        "where there is no Landlock). --insecure does not change this refusal: a kernel never runs as root."
+    )
+
+
+def require_kernel_uid() -> None:
+    """Raise KernelUidError (a CourseError) where a kernel could only run as root."""
+    from course.errors import KernelUidError
+
+    why = root_without_slot_uid()
+    if why:
+        raise KernelUidError(why)
+
+
+def _never_root() -> None:
+    """The last check before a sandboxed process runs a kernel or the verdict runner: whatever
+    path led here, student code and the tests' process never get uid 0 (real, effective or saved)."""
+    if 0 in os.getresuid():
+        raise PermissionError("refusing to run a grading kernel as root (uid 0)")
 
 
 def _drop_privileges(uid: int) -> None:
@@ -248,6 +278,7 @@ def _become_kernel(
     if own_uid:
         os.chown(connection_file, options.uid, options.uid)  # written 0600 by the grader: the kernel must read it
         _drop_privileges(options.uid)
+    _never_root()
     _limit(options, own_uid=own_uid)
     if options.landlock:
         from course.autograder.landlock import restrict_kernel
@@ -301,13 +332,12 @@ def run_sandboxed(
             os._exit(_exit_code_of(init))
         # Fallback without namespaces: limits, a session of its own (the zygote's child already
         # leads one), the scratch folder as cwd; as root, a uid of its own all the same (it
-        # cannot read the grader's 0600 files, nor signal other kernels).
+        # cannot read the grader's 0600 files, nor signal other kernels), and never uid 0.
         if os.getsid(0) != os.getpid():
             os.setsid()
         root = os.geteuid() == 0
-        if root and not others_can_run_python():
-            _drop_capabilities()
-            root = False
+        if root and (closed := folder_closed_to_others()):  # (the grader refuses before it gets here)
+            raise PermissionError(_uid_refusal(closed))
         _become_kernel(options, connection_file, run_kernel, own_uid=root)
 
     _guarded(keeper)
@@ -333,19 +363,20 @@ def main(argv: list[str] | None = None) -> int:
     options = SandboxOptions.from_json(args.options)
     if options.namespaces:
         parser.error("the launcher cannot build namespaces; only the zygote's children can")
+    if os.geteuid() == 0 and (closed := folder_closed_to_others()):  # (the grader refuses before it gets here)
+        print(f"course.autograder.sandbox: {_uid_refusal(closed)}", file=sys.stderr, flush=True)
+        return 70
     if os.getsid(0) != os.getpid():  # jupyter_client usually starts it in a new session already
         os.setsid()
     _join_cgroup(options)
     os.chdir(options.workdir)
     as_root = os.geteuid() == 0
-    if as_root and not others_can_run_python():
-        _drop_capabilities()
-        as_root = False
     if as_root:  # started by a root grader: never run student code as root
         connection = kernel[kernel.index("-f") + 1] if "-f" in kernel else None
         if connection:
             os.chown(connection, options.uid, options.uid)
         _drop_privileges(options.uid)
+    _never_root()
     _limit(options, own_uid=as_root)
     if options.landlock:
         from course.autograder.landlock import restrict_kernel

@@ -37,7 +37,17 @@ import re
 # `builtins.int = ...`) cannot change what the exporter accepts. (It could patch this module
 # itself; then it only changes its own exported answers.)
 _type, _int, _float, _str, _bool, _list, _tuple, _set, _frozenset, _dict = (
-    type, int, float, str, bool, list, tuple, set, frozenset, dict)
+    type,
+    int,
+    float,
+    str,
+    bool,
+    list,
+    tuple,
+    set,
+    frozenset,
+    dict,
+)
 _len, _repr, _isinstance, _enumerate, _sorted = len, repr, isinstance, enumerate, sorted
 _json_dump, _os_makedirs, _os_replace, _open = json.dump, os.makedirs, os.replace, open
 
@@ -47,8 +57,20 @@ MAX_ITEMS = 5_000_000  # scalars in one test's export
 MAX_STR = 10_000_000
 EXPORT_DIR = ".course-export"  # in the student's scratch folder
 
-NP_SCALARS = ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
-              "float16", "float32", "float64", "bool")
+NP_SCALARS = (
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+    "float16",
+    "float32",
+    "float64",
+    "bool",
+)
 TIME_UNITS = ("s", "ms", "us", "ns")
 NULLABLE = ("Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "UInt64", "Float32", "Float64", "boolean")
 _TZ = re.compile(r"^(UTC|[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+){0,3}|[+-]\d\d:\d\d)$")
@@ -64,24 +86,26 @@ class Invalid(ValueError):
 
 # --- 1. in the student's kernel ---------------------------------------------------------------
 
+
 def _kind_name(value: object) -> str:
     kind = type(value)
     if kind.__module__ in ("builtins", "__main__"):
         name = kind.__qualname__
     else:
         name = f"{kind.__module__}.{kind.__qualname__}"
-    return {"function": "function", "builtin_function_or_method": "function", "module": "module",
-            "type": "class"}.get(name, name)
+    return {"function": "function", "builtin_function_or_method": "function", "module": "module", "type": "class"}.get(
+        name, name
+    )
 
 
 def _refuse(where: str, value: object, hint: str = "") -> Refused:
     kind = _kind_name(value)
     article = "an" if kind[:1].lower() in "aeiou" else "a"
-    hint = hint or {"function": "store the value the exercise asks for, not a function",
-                    "class": "store a value, not a class",
-                    "module": "store a value, not a module"}.get(kind, "store a plain value "
-                                                                 "(a number, text, True/False/None, a date, a list, "
-                                                                 "a dict or a pandas table)")
+    hint = hint or {
+        "function": "store the value the exercise asks for, not a function",
+        "class": "store a value, not a class",
+        "module": "store a value, not a module",
+    }.get(kind, "store a plain value (a number, text, True/False/None, a date, a list, a dict or a pandas table)")
     return Refused(f"`{where}` is {article} {kind}: {hint}")
 
 
@@ -124,8 +148,15 @@ def encode(value: object, where: str = "value", budget: _Budget | None = None, d
         budget.spend(_len(value) // 64)
         return {"$": "str", "v": _str.__str__(value)}
     if kind in (_list, _tuple, _set, _frozenset):
-        items = _list.__iter__(value) if kind is _list else _tuple.__iter__(value) if kind is _tuple else \
-            _set.__iter__(value) if kind is _set else _frozenset.__iter__(value)
+        items = (
+            _list.__iter__(value)
+            if kind is _list
+            else _tuple.__iter__(value)
+            if kind is _tuple
+            else _set.__iter__(value)
+            if kind is _set
+            else _frozenset.__iter__(value)
+        )
         out = [encode(item, f"{where}[{i}]", budget, depth + 1) for i, item in enumerate(items)]
         if kind in (_set, _frozenset):
             out.sort(key=lambda e: json.dumps(e, sort_keys=True))
@@ -134,8 +165,12 @@ def encode(value: object, where: str = "value", budget: _Budget | None = None, d
         pairs = []
         for key, item in _dict.items(value):
             shown = repr(key) if _type(key) in (_str, _int, _float, _bool) else "..."
-            pairs.append([encode(key, f"{where} key {shown}", budget, depth + 1),
-                          encode(item, f"{where}[{shown}]", budget, depth + 1)])
+            pairs.append(
+                [
+                    encode(key, f"{where} key {shown}", budget, depth + 1),
+                    encode(item, f"{where}[{shown}]", budget, depth + 1),
+                ]
+            )
         return {"$": "dict", "v": pairs}
     if kind is _dt.datetime:
         return {"$": "datetime", "v": _dt.datetime.isoformat(value)}
@@ -172,7 +207,7 @@ def _encode_numpy(value, where, budget) -> dict:
         return {"$": "np", "dtype": dtype, "v": int(value) if dtype[0] in "iu" else _json_float(float(value))}
     if kind in (np.datetime64, np.timedelta64):
         unit = np.datetime_data(value.dtype)[0]
-        if unit not in TIME_UNITS + ("D", "h", "m"):
+        if unit not in (*TIME_UNITS, "D", "h", "m"):
             raise _refuse(where, value, "store a pandas Timestamp instead")
         number = None if np.isnat(value) else int(value.astype("int64"))
         return {"$": "np", "dtype": f"{kind.__name__}[{unit}]", "v": number}
@@ -202,9 +237,12 @@ def _encode_pandas(value, where, budget, depth) -> dict:
         return {"$": "Timedelta", "v": int(value.value), "unit": value.unit}
     if kind is pd.Series:
         budget.spend(len(value))
-        return {"$": "Series", "name": encode(value.name, f"{where}.name", budget, depth + 1),
-                "index": _encode_index(value.index, f"{where}.index", budget, depth),
-                "col": _encode_values(value.array, where, budget, depth)}
+        return {
+            "$": "Series",
+            "name": encode(value.name, f"{where}.name", budget, depth + 1),
+            "index": _encode_index(value.index, f"{where}.index", budget, depth),
+            "col": _encode_values(value.array, where, budget, depth),
+        }
     if kind is pd.DataFrame:
         budget.spend(value.shape[0] * max(1, value.shape[1]))
         columns = []
@@ -212,8 +250,12 @@ def _encode_pandas(value, where, budget, depth) -> dict:
             label = value.columns[position]
             shown = repr(label) if type(label) in (str, int) else str(position)
             columns.append(_encode_values(value.iloc[:, position].array, f"{where}[{shown}]", budget, depth))
-        return {"$": "DataFrame", "columns": _encode_index(value.columns, f"{where}.columns", budget, depth),
-                "index": _encode_index(value.index, f"{where}.index", budget, depth), "cols": columns}
+        return {
+            "$": "DataFrame",
+            "columns": _encode_index(value.columns, f"{where}.columns", budget, depth),
+            "index": _encode_index(value.index, f"{where}.index", budget, depth),
+            "cols": columns,
+        }
     if kind is pd.Categorical:
         return {"$": "Categorical", "col": _encode_values(value, where, budget, depth)}
     if isinstance(value, pd.Index):  # the exact index types are checked in _encode_index
@@ -226,16 +268,27 @@ def _encode_index(index, where, budget, depth) -> dict:
 
     kind = type(index)
     if kind is pd.RangeIndex:
-        return {"$": "RangeIndex", "start": int(index.start), "stop": int(index.stop), "step": int(index.step),
-                "name": encode(index.name, f"{where}.name", budget, depth + 1)}
+        return {
+            "$": "RangeIndex",
+            "start": int(index.start),
+            "stop": int(index.stop),
+            "step": int(index.step),
+            "name": encode(index.name, f"{where}.name", budget, depth + 1),
+        }
     if kind is pd.MultiIndex:
-        return {"$": "MultiIndex", "levels": [_encode_index(level, f"{where}.levels", budget, depth) for level in index.levels],
-                "codes": [[int(c) for c in codes] for codes in index.codes],
-                "names": [encode(n, f"{where}.names", budget, depth + 1) for n in index.names]}
+        return {
+            "$": "MultiIndex",
+            "levels": [_encode_index(level, f"{where}.levels", budget, depth) for level in index.levels],
+            "codes": [[int(c) for c in codes] for codes in index.codes],
+            "names": [encode(n, f"{where}.names", budget, depth + 1) for n in index.names],
+        }
     if kind in (pd.Index, pd.DatetimeIndex, pd.TimedeltaIndex, pd.CategoricalIndex):
         budget.spend(len(index))
-        return {"$": "Index", "col": _encode_values(index.array, where, budget, depth),
-                "name": encode(index.name, f"{where}.name", budget, depth + 1)}
+        return {
+            "$": "Index",
+            "col": _encode_values(index.array, where, budget, depth),
+            "name": encode(index.name, f"{where}.name", budget, depth + 1),
+        }
     raise _refuse(where, index, "use a plain index (reset_index() gives one)")
 
 
@@ -249,9 +302,12 @@ def _encode_values(values, where, budget, depth: int = 0) -> dict:
         values = values.to_numpy()
     if isinstance(dtype, pd.CategoricalDtype):
         cats = dtype.categories
-        return {"dtype": "category", "ordered": bool(dtype.ordered),
-                "categories": _encode_values(cats.array, f"{where} categories", budget, depth),
-                "codes": [int(c) for c in np.asarray(values.codes)]}
+        return {
+            "dtype": "category",
+            "ordered": bool(dtype.ordered),
+            "categories": _encode_values(cats.array, f"{where} categories", budget, depth),
+            "codes": [int(c) for c in np.asarray(values.codes)],
+        }
     if isinstance(dtype, pd.StringDtype):
         na = "NA" if dtype.na_value is pd.NA else "nan"
         out = [None if v is pd.NA or (type(v) is float and math.isnan(v)) else str.__str__(v) for v in values]
@@ -261,14 +317,17 @@ def _encode_values(values, where, budget, depth: int = 0) -> dict:
         unit = dtype.unit
         ints = np.asarray(values.asi8).tolist()
         mask = np.asarray(values.isna()).tolist()
-        return {"dtype": f"datetime64[{unit}]", "tz": _tz_name(dtype.tz),
-                "v": [None if m else int(i) for i, m in zip(ints, mask)]}
+        return {
+            "dtype": f"datetime64[{unit}]",
+            "tz": _tz_name(dtype.tz),
+            "v": [None if m else int(i) for i, m in zip(ints, mask, strict=True)],
+        }
     name = str(dtype)
     if name in NULLABLE:
         mask = np.asarray(values.isna()).tolist()
         raw = values.to_numpy(dtype=object, na_value=None)
         conv = bool if name == "boolean" else int if name[0] in "IU" else (lambda x: _json_float(float(x)))
-        return {"dtype": name, "v": [None if m else conv(x) for x, m in zip(raw, mask)]}
+        return {"dtype": name, "v": [None if m else conv(x) for x, m in zip(raw, mask, strict=True)]}
     if isinstance(values, np.ndarray):
         if dtype.kind in "iu" and name in NP_SCALARS:
             return {"dtype": name, "v": values.tolist()}
@@ -279,22 +338,30 @@ def _encode_values(values, where, budget, depth: int = 0) -> dict:
         if dtype.kind in "mM":
             unit = np.datetime_data(dtype)[0]
             if unit not in TIME_UNITS:
-                values = values.astype(f"{dtype.kind == 'M' and 'datetime64' or 'timedelta64'}[s]")
+                values = values.astype(f"{(dtype.kind == 'M' and 'datetime64') or 'timedelta64'}[s]")
                 unit, name = "s", f"{'datetime64' if dtype.kind == 'M' else 'timedelta64'}[s]"
             ints = values.view("int64").tolist()
             nat = np.isnat(values).tolist()
-            return {"dtype": f"{'datetime64' if dtype.kind == 'M' else 'timedelta64'}[{unit}]",
-                    "v": [None if n else i for i, n in zip(ints, nat)]}
+            return {
+                "dtype": f"{'datetime64' if dtype.kind == 'M' else 'timedelta64'}[{unit}]",
+                "v": [None if n else i for i, n in zip(ints, nat, strict=True)],
+            }
         if dtype.kind == "O":
-            return {"dtype": "object", "v": [encode(item, f"{where}[{i}]", budget, depth + 1)
-                                             for i, item in enumerate(values.tolist())]}
+            return {
+                "dtype": "object",
+                "v": [encode(item, f"{where}[{i}]", budget, depth + 1) for i, item in enumerate(values.tolist())],
+            }
     if isinstance(values, (pd.arrays.DatetimeArray, pd.arrays.TimedeltaArray)):
-        return _encode_values(values.to_numpy() if values.tz is None else values, where, budget, depth) \
-            if isinstance(values, pd.arrays.DatetimeArray) else _encode_values(values.to_numpy(), where, budget, depth)
+        return (
+            _encode_values(values.to_numpy() if values.tz is None else values, where, budget, depth)
+            if isinstance(values, pd.arrays.DatetimeArray)
+            else _encode_values(values.to_numpy(), where, budget, depth)
+        )
     if isinstance(values, pd.Categorical):
         return _encode_values(values, where, budget, depth)
-    raise Refused(f"`{where}` has a column of type {name}, which cannot be checked: convert it to numbers, "
-                  "text or dates")
+    raise Refused(
+        f"`{where}` has a column of type {name}, which cannot be checked: convert it to numbers, text or dates"
+    )
 
 
 def _literal_call(arguments: str):
@@ -302,8 +369,7 @@ def _literal_call(arguments: str):
     import ast
 
     call = ast.parse(f"f({arguments})", mode="eval").body
-    return (tuple(ast.literal_eval(a) for a in call.args),
-            {k.arg: ast.literal_eval(k.value) for k in call.keywords})
+    return (tuple(ast.literal_eval(a) for a in call.args), {k.arg: ast.literal_eval(k.value) for k in call.keywords})
 
 
 def call_key(args: tuple, kwargs: dict) -> str:
@@ -311,8 +377,14 @@ def call_key(args: tuple, kwargs: dict) -> str:
     return json.dumps([encode(list(args)), sorted([k, encode(v)] for k, v in kwargs.items())], sort_keys=True)
 
 
-def export(namespace: dict, test_id: str, required: list[str], optional: list[str],
-           calls: dict[str, list[str]], folder: str = EXPORT_DIR) -> None:
+def export(
+    namespace: dict,
+    test_id: str,
+    required: list[str],
+    optional: list[str],
+    calls: dict[str, list[str]],
+    folder: str = EXPORT_DIR,
+) -> None:
     """In the student's kernel, where the test cell would run: write the names `test_id` reads."""
     import sys
     import threading
@@ -352,8 +424,14 @@ def export(namespace: dict, test_id: str, required: list[str], optional: list[st
                 missing.append(name)
         except RecursionError:
             refused[name] = f"`{name}` is nested too deeply to check"
-    document = {"format": FORMAT, "test": test_id, "values": values, "tables": tables, "missing": missing,
-                "refused": refused}
+    document = {
+        "format": FORMAT,
+        "test": test_id,
+        "values": values,
+        "tables": tables,
+        "missing": missing,
+        "refused": refused,
+    }
     _os_makedirs(folder, exist_ok=True)
     path = os.path.join(folder, f"{test_id}.json")
     with _open(path + ".part", "w", encoding="utf-8") as file:
@@ -378,6 +456,7 @@ def _safe_str(exc: BaseException) -> str:
 
 # --- 2. in the grader ----------------------------------------------------------------------------
 
+
 def read_export(folder_fd: int, test_id: str, max_bytes: int) -> bytes | None:
     """The raw export file of `test_id`, read without following links, or None if absent.
     Raises Invalid for anything but a regular file within the size limit."""
@@ -394,8 +473,10 @@ def read_export(folder_fd: int, test_id: str, max_bytes: int) -> bytes | None:
         if not stat.S_ISREG(info.st_mode):
             raise Invalid(f"export of {test_id} is not a regular file")
         if info.st_size > max_bytes:
-            raise Invalid(f"the values the test {test_id} reads take {info.st_size / 1e6:.1f} MB, "
-                          f"over the {max_bytes / 1e6:.0f} MB limit")
+            raise Invalid(
+                f"the values the test {test_id} reads take {info.st_size / 1e6:.1f} MB, "
+                f"over the {max_bytes / 1e6:.0f} MB limit"
+            )
         chunks, total = [], 0
         while True:
             chunk = os.read(fd, 1 << 20)
@@ -410,11 +491,31 @@ def read_export(folder_fd: int, test_id: str, max_bytes: int) -> bytes | None:
         os.close(fd)
 
 
-_SCALAR_TAGS = {"none", "bool", "int", "float", "str", "date", "datetime", "time", "timedelta", "np", "NaT", "NA",
-                "Timestamp", "Timedelta"}
-_COLUMN_DTYPES = set(NP_SCALARS) | set(NULLABLE) | {"object", "string", "category"} | \
-    {f"{k}[{u}]" for k in ("datetime64", "timedelta64") for u in TIME_UNITS}
-_NP_DTYPES = set(NP_SCALARS) | {f"{k}[{u}]" for k in ("datetime64", "timedelta64") for u in TIME_UNITS + ("D", "h", "m")}
+_SCALAR_TAGS = {
+    "none",
+    "bool",
+    "int",
+    "float",
+    "str",
+    "date",
+    "datetime",
+    "time",
+    "timedelta",
+    "np",
+    "NaT",
+    "NA",
+    "Timestamp",
+    "Timedelta",
+}
+_COLUMN_DTYPES = (
+    set(NP_SCALARS)
+    | set(NULLABLE)
+    | {"object", "string", "category"}
+    | {f"{k}[{u}]" for k in ("datetime64", "timedelta64") for u in TIME_UNITS}
+)
+_NP_DTYPES = set(NP_SCALARS) | {
+    f"{k}[{u}]" for k in ("datetime64", "timedelta64") for u in (*TIME_UNITS, "D", "h", "m")
+}
 
 
 class _Checker:
@@ -473,33 +574,49 @@ class _Checker:
                 self.value(pair[1], depth + 1)
         elif tag in ("date", "datetime", "time"):
             self.need(keys == {"$", "v"} and type(v) is str and len(v) <= 40, f"bad {tag}")
-            parse = {"date": _dt.date.fromisoformat, "datetime": _dt.datetime.fromisoformat,
-                     "time": _dt.time.fromisoformat}[tag]
+            parse = {
+                "date": _dt.date.fromisoformat,
+                "datetime": _dt.datetime.fromisoformat,
+                "time": _dt.time.fromisoformat,
+            }[tag]
             try:
                 parse(v)
             except ValueError:
                 self.fail(f"bad {tag}")
         elif tag == "timedelta":
-            self.need(keys == {"$", "v"} and type(v) is list and len(v) == 3 and all(type(x) is int for x in v),
-                      "bad timedelta")
+            self.need(
+                keys == {"$", "v"} and type(v) is list and len(v) == 3 and all(type(x) is int for x in v),
+                "bad timedelta",
+            )
         elif tag == "np":
             self.need(keys == {"$", "dtype", "v"} and node["dtype"] in _NP_DTYPES, "bad numpy scalar")
             dtype = node["dtype"]
             if dtype == "bool":
                 self.need(type(v) is bool, "bad numpy bool")
             elif dtype[0] in "iu" or dtype.startswith(("datetime", "timedelta")):
-                self.need(type(v) is int or (v is None and dtype.startswith(("datetime", "timedelta"))),
-                          "bad numpy integer")
+                self.need(
+                    type(v) is int or (v is None and dtype.startswith(("datetime", "timedelta"))), "bad numpy integer"
+                )
             else:
                 self.number(v)
         elif tag == "Timestamp":
-            self.need(keys == {"$", "v", "unit", "tz"} and type(v) is int and node["unit"] in TIME_UNITS
-                      and (node["tz"] is None or (type(node["tz"]) is str and _TZ.match(node["tz"]))), "bad Timestamp")
+            self.need(
+                keys == {"$", "v", "unit", "tz"}
+                and type(v) is int
+                and node["unit"] in TIME_UNITS
+                and (node["tz"] is None or (type(node["tz"]) is str and _TZ.match(node["tz"]))),
+                "bad Timestamp",
+            )
         elif tag == "Timedelta":
             self.need(keys == {"$", "v", "unit"} and type(v) is int and node["unit"] in TIME_UNITS, "bad Timedelta")
         elif tag == "ndarray":
-            self.need(keys == {"$", "shape", "col"} and type(node["shape"]) is list and len(node["shape"]) <= 8
-                      and all(type(s) is int and s >= 0 for s in node["shape"]), "bad ndarray")
+            self.need(
+                keys == {"$", "shape", "col"}
+                and type(node["shape"]) is list
+                and len(node["shape"]) <= 8
+                and all(type(s) is int and s >= 0 for s in node["shape"]),
+                "bad ndarray",
+            )
             size = math.prod(node["shape"])
             self.need(self.column(node["col"], depth) == size, "ndarray size does not match its shape")
         elif tag == "Series":
@@ -544,11 +661,16 @@ class _Checker:
             self.need(length <= MAX_ITEMS, "RangeIndex too long")
             return length
         if tag == "MultiIndex":
-            self.need(set(node) == {"$", "levels", "codes", "names"} and type(node["levels"]) is list
-                      and type(node["codes"]) is list and type(node["names"]) is list
-                      and len(node["levels"]) == len(node["codes"]) == len(node["names"]) >= 1, "bad MultiIndex")
+            self.need(
+                set(node) == {"$", "levels", "codes", "names"}
+                and type(node["levels"]) is list
+                and type(node["codes"]) is list
+                and type(node["names"]) is list
+                and len(node["levels"]) == len(node["codes"]) == len(node["names"]) >= 1,
+                "bad MultiIndex",
+            )
             lengths = set()
-            for level, codes in zip(node["levels"], node["codes"]):
+            for level, codes in zip(node["levels"], node["codes"], strict=True):
                 size = self.index(level, depth)
                 self.need(type(codes) is list and all(type(c) is int and -1 <= c < size for c in codes), "bad codes")
                 self.count(len(codes))
@@ -566,15 +688,24 @@ class _Checker:
         self.need(type(col) is dict and col.get("dtype") in _COLUMN_DTYPES, "bad column dtype")
         dtype = col["dtype"]
         if dtype == "category":
-            self.need(set(col) == {"dtype", "ordered", "categories", "codes"} and type(col["ordered"]) is bool
-                      and type(col["codes"]) is list, "bad categorical column")
+            self.need(
+                set(col) == {"dtype", "ordered", "categories", "codes"}
+                and type(col["ordered"]) is bool
+                and type(col["codes"]) is list,
+                "bad categorical column",
+            )
             size = self.column(col["categories"], depth)
             self.need(all(type(c) is int and -1 <= c < size for c in col["codes"]), "bad categorical codes")
             self.count(len(col["codes"]))
             return len(col["codes"])
         if dtype == "string":
-            self.need(set(col) == {"dtype", "storage", "na", "v"} and col["storage"] in ("python", "pyarrow")
-                      and col["na"] in ("NA", "nan") and type(col["v"]) is list, "bad string column")
+            self.need(
+                set(col) == {"dtype", "storage", "na", "v"}
+                and col["storage"] in ("python", "pyarrow")
+                and col["na"] in ("NA", "nan")
+                and type(col["v"]) is list,
+                "bad string column",
+            )
             self.need(all(v is None or type(v) is str for v in col["v"]), "bad string value")
             self.count(len(col["v"]) + sum(len(v) // 64 for v in col["v"] if v))
             return len(col["v"])
@@ -593,13 +724,17 @@ class _Checker:
             nullable = dtype[0] in "IU" or dtype.startswith(("datetime64", "timedelta64"))
             self.need(all(type(v) is int or (v is None and nullable) for v in values), "bad integer column")
         else:  # floats
-            self.need(all(type(v) in (int, float) or v in ("nan", "inf", "-inf") or (v is None and dtype[0] == "F")
-                          for v in values), "bad float column")
+            self.need(
+                all(
+                    type(v) in (int, float) or v in ("nan", "inf", "-inf") or (v is None and dtype[0] == "F")
+                    for v in values
+                ),
+                "bad float column",
+            )
         return len(values)
 
 
-def check(raw: bytes, test_id: str, required: list[str], optional: list[str],
-          calls: dict[str, list[str]]) -> dict:
+def check(raw: bytes, test_id: str, required: list[str], optional: list[str], calls: dict[str, list[str]]) -> dict:
     """Validate one export file's content against what the test reads; return the canonical
     document (only those names, only well-formed values). Raises Invalid."""
     try:
@@ -607,13 +742,17 @@ def check(raw: bytes, test_id: str, required: list[str], optional: list[str],
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise Invalid(f"export of {test_id} is not JSON: {type(exc).__name__}") from None
     checker = _Checker()
-    checker.need(type(document) is dict and document.get("format") == FORMAT and document.get("test") == test_id,
-                 "wrong export header")
+    checker.need(
+        type(document) is dict and document.get("format") == FORMAT and document.get("test") == test_id,
+        "wrong export header",
+    )
     wanted = set(required) | set(optional)
     values, tables = document.get("values"), document.get("tables")
     missing, refused = document.get("missing"), document.get("refused")
-    checker.need(type(values) is dict and type(tables) is dict and type(missing) is list and type(refused) is dict,
-                 "bad export layout")
+    checker.need(
+        type(values) is dict and type(tables) is dict and type(missing) is list and type(refused) is dict,
+        "bad export layout",
+    )
     clean = {"format": FORMAT, "test": test_id, "values": {}, "tables": {}, "missing": [], "refused": {}}
     try:
         for name, node in values.items():
@@ -626,16 +765,28 @@ def check(raw: bytes, test_id: str, required: list[str], optional: list[str],
             checker.need(type(table) is list, "bad table")
             rows = []
             for row in table:
-                checker.need(type(row) is list and len(row) == 3 and type(row[0]) is str and type(row[1]) is str
-                             and row[1] in calls[name] and type(row[2]) is dict, "bad table row")
+                checker.need(
+                    type(row) is list
+                    and len(row) == 3
+                    and type(row[0]) is str
+                    and type(row[1]) is str
+                    and row[1] in calls[name]
+                    and type(row[2]) is dict,
+                    "bad table row",
+                )
                 result = row[2]
                 if "value" in result:
                     checker.need(set(result) == {"value"}, "bad result")
                     checker.value(result["value"])
                 else:
-                    checker.need(set(result) == {"raised", "message"} and type(result["raised"]) is str
-                                 and re.fullmatch(r"[A-Za-z]{1,40}", result["raised"]) is not None
-                                 and type(result["message"]) is str and len(result["message"]) <= 500, "bad raise")
+                    checker.need(
+                        set(result) == {"raised", "message"}
+                        and type(result["raised"]) is str
+                        and re.fullmatch(r"[A-Za-z]{1,40}", result["raised"]) is not None
+                        and type(result["message"]) is str
+                        and len(result["message"]) <= 500,
+                        "bad raise",
+                    )
                 args, kwargs = _literal_call(row[1])
                 checker.need(row[0] == call_key(args, kwargs), "call key does not match its arguments")
                 rows.append(row)
@@ -645,13 +796,18 @@ def check(raw: bytes, test_id: str, required: list[str], optional: list[str],
     clean["missing"] = [n for n in missing if type(n) is str and n in wanted and n not in clean["values"]]
     clean["refused"] = {n: m[:300] for n, m in refused.items() if n in required and type(m) is str}
     for name in required:
-        if name not in clean["values"] and name not in clean["tables"] and name not in clean["refused"] \
-                and name not in clean["missing"]:
+        if (
+            name not in clean["values"]
+            and name not in clean["tables"]
+            and name not in clean["refused"]
+            and name not in clean["missing"]
+        ):
             clean["missing"].append(name)
     return clean
 
 
 # --- 3. in the verdict kernel -----------------------------------------------------------------
+
 
 def decode(node):
     """Rebuild a checked value (see `check`), with allow-listed constructors only."""
@@ -711,8 +867,9 @@ def decode(node):
     if tag == "DataFrame":
         index = _index(node["index"])
         columns = _index(node["columns"])
-        frame = pd.DataFrame({i: pd.Series(_column(c), index=index, copy=False) for i, c in enumerate(node["cols"])},
-                             index=index)
+        frame = pd.DataFrame(
+            {i: pd.Series(_column(c), index=index, copy=False) for i, c in enumerate(node["cols"])}, index=index
+        )
         frame.columns = columns
         return frame
     if tag in ("Index", "RangeIndex", "MultiIndex"):
@@ -729,8 +886,11 @@ def _index(node):
     if tag == "RangeIndex":
         return pd.RangeIndex(node["start"], node["stop"], node["step"], name=decode(node["name"]))
     if tag == "MultiIndex":
-        return pd.MultiIndex(levels=[_index(level) for level in node["levels"]], codes=node["codes"],
-                             names=[decode(n) for n in node["names"]])
+        return pd.MultiIndex(
+            levels=[_index(level) for level in node["levels"]],
+            codes=node["codes"],
+            names=[decode(n) for n in node["names"]],
+        )
     return pd.Index(_column(node["col"]), name=decode(node["name"]), tupleize_cols=False)
 
 
@@ -742,8 +902,9 @@ def _column(col):
     dtype = col["dtype"]
     if dtype == "category":
         categories = _column(col["categories"])
-        return pd.Categorical.from_codes(col["codes"], dtype=pd.CategoricalDtype(pd.Index(categories),
-                                                                                  ordered=col["ordered"]))
+        return pd.Categorical.from_codes(
+            col["codes"], dtype=pd.CategoricalDtype(pd.Index(categories), ordered=col["ordered"])
+        )
     if dtype == "string":
         kind = pd.StringDtype(col["storage"], na_value=pd.NA if col["na"] == "NA" else np.nan)
         return pd.array(col["v"], dtype=kind)
@@ -781,8 +942,10 @@ class RecordedFunction:
     def __call__(self, *args, **kwargs):
         key = call_key(args, kwargs)
         if key not in self._rows:
-            raise LookupError(f"{self.__name__} was not called with these arguments when the answers were "
-                              "collected (the test must call it with literal arguments, or declare them)")
+            raise LookupError(
+                f"{self.__name__} was not called with these arguments when the answers were "
+                "collected (the test must call it with literal arguments, or declare them)"
+            )
         arguments, result = self._rows[key]
         if "value" in result:
             return decode(result["value"])
@@ -808,7 +971,8 @@ def load(namespace: dict, path: str, test_id: str) -> None:
         try:
             namespace[name] = decode(node)
         except (ValueError, TypeError, OverflowError, KeyError) as exc:
-            raise ValueError(f"`{name}` could not be rebuilt for checking ({type(exc).__name__}): "
-                             "store a plain value") from None
+            raise ValueError(
+                f"`{name}` could not be rebuilt for checking ({type(exc).__name__}): store a plain value"
+            ) from None
     for name, rows in document["tables"].items():
         namespace[name] = RecordedFunction(name, rows)

@@ -47,6 +47,7 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
+from course import settings
 from course.autograder.reads import Reads, cell_reads, defined_names
 from course.autograder.rebuild import ROLE_LOCKED, ROLE_TEST, Template, grade_id, role_of
 from course.autograder.values import EXPORT_DIR, Invalid, check, read_export
@@ -87,7 +88,7 @@ def plan(template: Template) -> Plan:
                 pass
         elif role == ROLE_TEST:
             gid = grade_id(cell)
-            declared = (cell.metadata.get("course") or {})
+            declared = cell.metadata.get("course") or {}
             try:
                 found = cell_reads(cell.source, provided)
             except SyntaxError as exc:
@@ -100,8 +101,10 @@ def plan(template: Template) -> Plan:
                 found.uncallable.pop(name, None)
             for name, site in found.uncallable.items():
                 if name in found.required:
-                    problems.append(f"{gid}: calls {site!r} with computed arguments; if `{name}` is a function "
-                                    f'answer, declare them: {{"course": {{"calls": {{"{name}": [...]}}}}}}')
+                    problems.append(
+                        f"{gid}: calls {site!r} with computed arguments; if `{name}` is a function "
+                        f'answer, declare them: {{"course": {{"calls": {{"{name}": [...]}}}}}}'
+                    )
             order.append(("test", gid))
             tests[gid] = cell
             reads[gid] = found
@@ -111,8 +114,10 @@ def plan(template: Template) -> Plan:
 def export_source(gid: str, reads: Reads) -> str:
     """The cell the student's kernel runs in place of test `gid`."""
     # builtins.globals(), not globals(): a notebook may have a variable called `globals`
-    return (f"__import__('course.autograder.values', fromlist=['export']).export("
-            f"__import__('builtins').globals(), {gid!r}, {reads.required!r}, {reads.optional!r}, {reads.calls!r})")
+    return (
+        f"__import__('course.autograder.values', fromlist=['export']).export("
+        f"__import__('builtins').globals(), {gid!r}, {reads.required!r}, {reads.optional!r}, {reads.calls!r})"
+    )
 
 
 def student_notebook(rebuilt: NotebookNode, the_plan: Plan) -> NotebookNode:
@@ -208,20 +213,28 @@ def skip_failed_loads(run: VerdictRun):
     return skip
 
 
-def merge(student_run: NotebookNode, rebuilt: NotebookNode, run: VerdictRun, ran: set[int]) -> tuple[NotebookNode, dict[str, bool]]:
+def merge(
+    student_run: NotebookNode, rebuilt: NotebookNode, run: VerdictRun, ran: set[int]
+) -> tuple[NotebookNode, dict[str, bool]]:
     """The notebook to record: the student's executed cells, the template's test cells with the
     verdict kernel's outputs. Returns it and, per test, whether it ran."""
     merged = copy.deepcopy(student_run)
     ran_by_test: dict[str, bool] = {}
-    for cell, original in zip(merged.cells, rebuilt.cells):
+    for cell, original in zip(merged.cells, rebuilt.cells, strict=False):
         if role_of(cell) != ROLE_TEST:
             continue
         gid = grade_id(cell)
         cell.source = original.source
         cell.execution_count = None
         if gid in run.verdicts:
-            cell.outputs = [nbformat.v4.new_output("error", ename=NOT_CHECKED, evalue=run.verdicts[gid],
-                                                   traceback=[f"{NOT_CHECKED}: {run.verdicts[gid]}"])]
+            cell.outputs = [
+                nbformat.v4.new_output(
+                    "error",
+                    ename=NOT_CHECKED,
+                    evalue=run.verdicts[gid],
+                    traceback=[f"{NOT_CHECKED}: {run.verdicts[gid]}"],
+                )
+            ]
             ran_by_test[gid] = True
         elif gid in run.test_cells:
             verdict_cell = run.notebook.cells[run.test_cells[gid]]
@@ -235,12 +248,13 @@ def merge(student_run: NotebookNode, rebuilt: NotebookNode, run: VerdictRun, ran
 
 # --- the verdict runner: the same pristine process, without a Jupyter kernel -------------------------
 
+
 def use_runner() -> bool:
     """The runner needs the zygote (Linux); elsewhere, and with COURSE_GRADING_VERDICT=kernel, the
     verdict runs in a second Jupyter kernel through execute()."""
     from course.autograder.kernel import zygote_supported
 
-    return zygote_supported() and os.environ.get("COURSE_GRADING_VERDICT", "runner") != "kernel"
+    return zygote_supported() and settings.VERDICT.get() != "kernel"
 
 
 @dataclass
@@ -257,12 +271,16 @@ def judge(run: VerdictRun, folder: Path, limits, uid: int, hide: list[Path], kee
     import time
 
     from course.autograder import cgroups, landlock, runner
-    from course.autograder.sandbox import MARKER, SandboxOptions, full_isolation_available
+    from course.autograder.sandbox import MARKER, SandboxOptions, full_isolation_available, require_kernel_uid
     from course.autograder.zygote import batch_marker, kernel_environment, zygote
 
+    require_kernel_uid()
     loader_of = {index: run.loader_cells[gid] for gid, index in run.test_cells.items()}
-    job = {"cells": [{"source": c.source, "unless_error_in": loader_of.get(i)} for i, c in enumerate(run.notebook.cells)],
-           "cell_timeout": limits.cell_timeout, "max_output_bytes": limits.max_output_bytes}
+    job = {
+        "cells": [{"source": c.source, "unless_error_in": loader_of.get(i)} for i, c in enumerate(run.notebook.cells)],
+        "cell_timeout": limits.cell_timeout,
+        "max_output_bytes": limits.max_output_bytes,
+    }
     (folder / runner.INPUT).write_text(json.dumps(job))
     judged = Judged(set(), [])
     group = None
@@ -272,11 +290,19 @@ def judge(run: VerdictRun, folder: Path, limits, uid: int, hide: list[Path], kee
     try:
         if where is not None:
             group = cgroups.KernelCgroup.create(where, f"verdict-{uid}", limits.memory_mb << 20, limits.max_processes)
-        options = SandboxOptions(workdir=str(folder), uid=uid, namespaces=full_isolation_available(),
-                                 hide=tuple(map(str, hide)), keep=tuple(map(str, keep)), limits=limits,
-                                 cgroup=group.paths if group else (), landlock=landlock.kernel_should_be_restricted())
-        pid, pidfd = zygote().spawn(options, str(folder / runner.INPUT), [],
-                                    kernel_environment(folder) | {MARKER: batch_marker()}, runner=True)
+        options = SandboxOptions(
+            workdir=str(folder),
+            uid=uid,
+            namespaces=full_isolation_available(),
+            hide=tuple(map(str, hide)),
+            keep=tuple(map(str, keep)),
+            limits=limits,
+            cgroup=group.paths if group else (),
+            landlock=landlock.kernel_should_be_restricted(),
+        )
+        pid, pidfd = zygote().spawn(
+            options, str(folder / runner.INPUT), [], kernel_environment(folder) | {MARKER: batch_marker()}, runner=True
+        )
         judged.seconds_start = time.monotonic() - started
         watch = cgroups.TreeWatch(pid, limits.memory_mb << 20, limits.max_processes) if group is None else None
         deadline = started + limits.submission_timeout

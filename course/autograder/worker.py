@@ -29,7 +29,6 @@ from course.autograder.execute import execute
 from course.autograder.leftovers import end_processes, end_uid
 from course.autograder.limits import Limits
 from course.autograder.rebuild import ROLE_TEST, Template, grade_id, rebuild, role_of
-from course.autograder.sandbox import full_isolation_available
 from course.autograder.verdicts import score_test_cell, written_responses
 from course.autograder.zygote import batch_marker, own_zygote, use_shared_zygote
 from course.errors import SubmissionError
@@ -68,7 +67,9 @@ class SubmissionResult:
     notebooks: list[NotebookResult] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
-    phases: dict[str, float] = field(default_factory=dict)  # seconds: fork, run, export, tests (all notebooks); gradebook
+    phases: dict[str, float] = field(
+        default_factory=dict
+    )  # seconds: fork, run, export, tests (all notebooks); gradebook
 
     @property
     def all_problems(self) -> list[str]:
@@ -213,11 +214,10 @@ def grade_submission(job: Job) -> SubmissionResult:
 
 
 def _kernels_get_own_uid() -> bool:
-    """A root grader runs kernels under the slot's uid: always with namespaces, and without them
-    when that uid can run this Python (course.autograder.sandbox.others_can_run_python)."""
-    from course.autograder.sandbox import others_can_run_python
-
-    return os.geteuid() == 0 and (full_isolation_available() or others_can_run_python())
+    """A root grader runs every kernel under a slot uid of the batch, with namespaces or without;
+    never as root (where the slot uid cannot run this Python, grading refuses to start:
+    course.autograder.sandbox.require_kernel_uid)."""
+    return os.geteuid() == 0
 
 
 def _end_leftovers(uid: int, kernels: list[int], alone: bool) -> None:
@@ -277,16 +277,18 @@ def _grade_notebook(
     if verdict.use_runner():
         judged = verdict.judge(run, folder, job.limits, verdict_uid, job.hide, job.keep)
     else:
-        judged = execute(run.notebook, folder, job.limits, verdict_uid, job.hide, job.keep,
-                         skip=verdict.skip_failed_loads(run))
+        judged = execute(
+            run.notebook, folder, job.limits, verdict_uid, job.hide, job.keep, skip=verdict.skip_failed_loads(run)
+        )
         if judged.kernel_pid:
             kernels.append(judged.kernel_pid)
     outcome.phases["verdict_fork"] = judged.seconds_start
     outcome.phases["tests"] = time.monotonic() - t0 - judged.seconds_start
     outcome.problems.extend(f"checking the answers: {p}" for p in judged.problems)
     merged, ran = verdict.merge(report.notebook, notebook, run, judged.ran)
-    outcome.scores = {grade_id(c): score_test_cell(c, ran.get(grade_id(c), False))
-                      for c in merged.cells if role_of(c) == ROLE_TEST}
+    outcome.scores = {
+        grade_id(c): score_test_cell(c, ran.get(grade_id(c), False)) for c in merged.cells if role_of(c) == ROLE_TEST
+    }
     outcome.responded = written_responses(merged, job.checksums.get(name, {}))
     outcome.graded_json = nbformat.writes(merged)
     return outcome

@@ -169,9 +169,9 @@ def _start_child(request: dict, zygote_pid: int) -> None:
     if request.get("runner"):  # the verdict runner (course.autograder.runner), not a Jupyter kernel
         from course.autograder import runner
 
-        body = lambda: runner.run(options.workdir)  # noqa: E731
+        body = lambda: runner.run(options.workdir)
     else:
-        body = lambda: _run_kernel(request["connection_file"], request["arguments"])  # noqa: E731
+        body = lambda: _run_kernel(request["connection_file"], request["arguments"])
     run_sandboxed(options, request["connection_file"], body, zygote_pid)
 
 
@@ -398,13 +398,23 @@ class ZygoteClient:
         self.pid = hello["pid"]
 
     def spawn(
-        self, options: SandboxOptions, connection_file: str, arguments: list[str], env: dict[str, str],
+        self,
+        options: SandboxOptions,
+        connection_file: str,
+        arguments: list[str],
+        env: dict[str, str],
         runner: bool = False,
     ) -> tuple[int, int]:
         """Fork a sandboxed kernel (or, with `runner`, the verdict runner); returns its pid and a
         pidfd (the caller closes it)."""
-        request = {"options": options.to_json(), "connection_file": connection_file, "arguments": arguments, "env": env,
-                   "runner": runner, "token": self.token}
+        request = {
+            "options": options.to_json(),
+            "connection_file": connection_file,
+            "arguments": arguments,
+            "env": env,
+            "runner": runner,
+            "token": self.token,
+        }
         try:
             self.channel.send(json.dumps(request).encode())
         except OSError as exc:

@@ -27,10 +27,10 @@ import nbformat
 from course.autograder.kernel import zygote_supported
 from course.autograder.leftovers import end_processes
 from course.autograder.limits import Limits
-from course.autograder.sandbox import full_isolation_available
+from course.autograder.sandbox import full_isolation_available, require_kernel_uid
 from course.autograder.worker import Job, SubmissionResult, grade_submission, init_worker, new_uid_base, sandbox_paths
 from course.autograder.zygote import Zygote, ZygoteError
-from course.errors import UsageError
+from course.errors import IsolationError, UsageError
 from course.paths import grading_root, source_notebooks
 from course.pipeline.students import usable_student_id
 
@@ -109,16 +109,16 @@ def grade_assignment(
 ) -> BatchReport:
     """Grade every submission of `assignment` (or only `students`'); `limits` default to the
     course's (course.autograder.limits)."""
-    from course.pipeline.gradebook import open_gradebook, release_checksums
-
     from course.autograder.exposure import isolation_level, refusal
+    from course.pipeline.gradebook import open_gradebook, release_checksums
 
     root = (root or grading_root()).resolve()
     limits = limits or Limits.from_config(root)
+    require_kernel_uid()  # never kernels as root, --insecure or not
     level = isolation_level()
     if level == "none":
         if not insecure:
-            raise UsageError(refusal(root))
+            raise IsolationError(refusal(root))
         print(refusal(root).replace("or accept the risk with", "you accepted the risk with"), file=sys.stderr)
     started = time.monotonic()
     templates = load_templates(root, assignment)

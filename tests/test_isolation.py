@@ -1,11 +1,14 @@
 """Without full isolation nothing secret is in reach: in every mode the docs recommend (namespaces
 as root; Landlock without them, as root or not), student code cannot read the course's
 nbgrader_config.py (where the database password may be), the gradebook, or another student's
-submission, and cannot connect anywhere. Where no isolation is possible, course grade refuses."""
+submission, and cannot connect anywhere. Where no isolation is possible, course grade refuses; as
+root without namespaces where the slot uid cannot run this Python, it refuses too, rather than run
+a kernel as root."""
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -88,6 +91,14 @@ def test_student_code_reaches_nothing_secret(mode, tmp_path):
     )
     if done.returncode == 2 and "cannot isolate" in done.stderr:
         pytest.skip(f"{mode}: no isolation on this machine, and course grade refused (as it must)")
+    if sandbox.root_without_slot_uid() is not None or (mode != "default" and _slot_uid_cannot_run_python()):
+        # root without namespaces, and the slot uid cannot run this Python: course grade refuses in one
+        # paragraph, before any student code runs, instead of running kernels as root
+        message = done.stderr.strip().removeprefix("course grade: ").removeprefix("course: ")
+        assert done.returncode == 2 and "a kernel never runs as root" in message, done.stderr
+        assert "\n" not in message and "Traceback" not in done.stderr
+        assert not (course / "autograded").exists()
+        return
     assert done.returncode == 0, done.stderr
     graded = nbformat.read(course / "autograded" / "prober" / ASSIGNMENT / "adv.ipynb", as_version=4)
     text = "".join(o.get("text", "") for o in graded.cells[1].outputs if o.output_type == "stream")
@@ -101,6 +112,10 @@ def test_student_code_reaches_nothing_secret(mode, tmp_path):
     assert SECRET not in json.dumps(found)
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         assert all(s.score == 3 for s in gb.find_assignment(ASSIGNMENT).submissions)
+
+
+def _slot_uid_cannot_run_python() -> bool:
+    return os.geteuid() == 0 and not sandbox.others_can_run_python()
 
 
 def test_without_any_isolation_course_grade_refuses_and_says_what_is_exposed(tmp_path, monkeypatch):

@@ -11,6 +11,9 @@ grading sandbox under a slot uid (tests.helpers.IN_SANDBOX_ONLY)."""
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -105,15 +108,17 @@ def path(request, monkeypatch):
 
 
 @pytest.mark.parametrize("limit", list(ATTACKS))
-def test_limit_holds(path, limit, tmp_path):
+def test_limit_holds(path, limit, tmp_path, request):
     if path != "forked" and os.geteuid() != 0 and landlock.abi_version() < 1:
         pytest.skip("no isolation at all here: course grade refuses without --insecure")
     if why := sandbox.root_without_slot_uid():
         pytest.skip(f"{path}: grading refuses here, as it must ({why[:160]}...)")
     if limit in DESTRUCTIVE and not destructive_cases_can_run():
         pytest.skip("kernels run as this account here: the attack refuses to act outside a slot uid")
-    scratch = tmp_path / "scratch"
-    scratch.mkdir()
+    # as course grade makes it: a scratch root other uids can pass through (pytest's folders are
+    # closed to them), whose kernel folders belong to the kernel's uid
+    scratch = Path(tempfile.mkdtemp(prefix="course-grade-"))
+    request.addfinalizer(lambda: shutil.rmtree(scratch, ignore_errors=True))
     os.chmod(scratch, 0o711)
     workdir = scratch / limit
     workdir.mkdir()

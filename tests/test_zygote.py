@@ -82,7 +82,9 @@ def test_each_kernel_starts_from_the_pristine_image(scratch):
         "print(len(pandas.DataFrame({'a': [1, 2]})), course.checks.expect_equal.__module__,"
         " len(course.data.load_events()))",
     )
-    assert fresh == ["2 course.checks 74\n"]
+    from course.data import load_events
+
+    assert fresh == [f"2 course.checks {len(load_events())}\n"]  # the whole table, as the data has it
 
 
 def test_the_kernel_sees_none_of_the_graders_environment(scratch, monkeypatch):

@@ -226,7 +226,7 @@ async def _execute(notebook, workdir, limits, uid, hide, keep, report, skip=None
                             nbformat.v4.new_output("error", ename="DeadKernelError", evalue="kernel died", traceback=[])
                         )
                     break
-                if any(o.get("output_type") == "error" and o.get("ename") == "MemoryError" for o in cell.outputs):
+                if any(_is_memory_error(o) for o in cell.outputs):
                     report.problems.append(
                         f"cell #{index} ran out of memory (MemoryError): a kernel may use at most "
                         f"{limits.memory_mb} MB per process"
@@ -290,3 +290,15 @@ async def _responsive(client: NotebookClient, km: AsyncKernelManager, wait: floa
         return await _run_cell(client, km, nbformat.v4.new_code_cell("pass"), 0, wait) == "ok"
     except Exception:
         return False
+
+
+def _is_memory_error(output) -> bool:
+    """A MemoryError in a cell: an error output, or, when IPython itself ran out of memory while
+    formatting the traceback, the plain traceback it falls back to on stderr. (Only a note in the
+    problem list: what a student prints cannot change a score.)"""
+    if output.get("output_type") == "error":
+        return output.get("ename") == "MemoryError"
+    if output.get("output_type") == "stream" and output.get("name") == "stderr":
+        text = output.get("text", "")
+        return "Traceback (most recent call last)" in text and text.rstrip().endswith("MemoryError")
+    return False

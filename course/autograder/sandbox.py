@@ -17,10 +17,18 @@ container), the kernel runs in new network, mount and PID namespaces:
 The process tree is: the zygote's child ("keeper", outside the namespaces, the process the
 grader watches and kills) -> the namespace's init (pid 1, dies with the keeper) -> the kernel.
 
-Without root (a learner's laptop running `course check`) it falls back to resource limits, a
-new session and an environment marker by which the grader can find and end leftover
-processes, and says so. Where the zygote cannot run at all (not Linux), `python -m
+Without namespaces (not root, a container without SYS_ADMIN, COURSE_GRADING_ISOLATION=limits)
+it falls back to resource limits, a new session, an environment marker by which the grader can
+find and end leftover processes, and Landlock with seccomp where the Linux kernel has them
+(course.autograder.landlock). Where the zygote cannot run at all (not Linux), `python -m
 course.autograder.sandbox` is the kernel's launcher instead: limits, a new session, then exec.
+
+A kernel (or the verdict runner) never runs as uid 0. Root without capabilities is still root:
+it may signal every root-owned process and open every root-owned file its owner may. So a root
+grader runs kernels under a slot uid in every mode; without namespaces that uid must be able to
+run this Python, and where it cannot (a pyenv under /root), grading refuses to start with the
+reason (`require_kernel_uid`, a CourseError) instead of falling back to root. `_never_root` is
+the last check in every sandboxed process before the kernel starts.
 
 Resource limits apply in both modes: address space, processes, file size, open files, CPU
 time, no core dumps.

@@ -23,7 +23,15 @@ kernel, which has ended (with every process of its uid or session) before this o
 The notebook the student and the instructor see is the student's executed notebook with each
 test cell's outputs taken from the verdict kernel. Scores follow nbgrader's rule on those outputs.
 
-Limits of the guarantee (documented in REPORT.md):
+Where the verdict runs: by default in the kernel-less verdict runner (course.autograder.runner), a
+process forked from the zygote before any student code ran, into the same sandbox as kernels;
+COURSE_GRADING_VERDICT=kernel uses a second Jupyter kernel instead. Uid B differs from A when the
+grader is root (never uid 0: course.autograder.sandbox); a grader without root runs both as its
+own account, and then Landlock keeps processes the student's kernel left behind from opening the
+verdict's folder or signalling it (Linux 6.12+ for signals). The student's processes are ended
+before the verdict starts in every mode.
+
+Limits of the guarantee (also in docs/instructor-guide.md, "What grading guarantees"):
 - a test sees the student's values, not the student's kernel: a test that inspects a file the
   student wrote, a figure, stdout, or an object that is not data cannot be checked this way (it
   must declare its reads, or the exercise must ask for data);

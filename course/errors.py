@@ -47,3 +47,15 @@ class SubmissionError(CourseError, ValueError):
 
 class ZygoteError(CourseError, RuntimeError):
     """The kernel zygote could not start or could not fork a kernel; the message says why."""
+
+
+class KernelUidError(CourseError):
+    """Grading kernels could only run as root here; they never do, so grading refuses to start.
+    The message says why and what to do instead."""
+
+    exit_code = 2
+
+
+class IsolationError(UsageError):
+    """No isolation at all for grading kernels (no namespaces, no Landlock) and no --insecure: the
+    message lists what student code could read."""

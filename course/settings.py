@@ -55,6 +55,26 @@ MODE = Setting(
     "a quiz key is present.",
     "`class`; default: self-study (quizzes with a key say right or wrong)",
 )
+LANDLOCK = Setting(
+    "COURSE_GRADING_LANDLOCK",
+    "`off` never restricts grading kernels with Landlock and seccomp (to compare). Without namespaces "
+    "and without Landlock, `course grade` refuses to run hidden tests unless given `--insecure`.",
+    "`off`; default: Landlock wherever namespaces are not used and the Linux kernel has it (5.13+)",
+)
+CGROUP = Setting(
+    "COURSE_GRADING_CGROUP",
+    "A cgroup v2 folder delegated to the grader (writable, with the memory and pids controllers), in "
+    "which it makes one group per kernel, so memory and processes are counted over everything a "
+    "kernel starts. Without it the grader uses its own delegated cgroup or cgroup v1 when it can, "
+    "else watches each kernel's processes.",
+    "a folder under /sys/fs/cgroup; default: found by the grader",
+)
+VERDICT = Setting(
+    "COURSE_GRADING_VERDICT",
+    "`kernel` runs the tests in a second Jupyter kernel instead of the kernel-less verdict runner "
+    "(to compare; both are pristine processes forked before any student code ran).",
+    "`kernel`; default: the verdict runner where the zygote runs",
+)
 SANDBOX_MARKER = Setting(
     "COURSE_GRADING_SANDBOX",
     "Carried by every grading kernel and its children, so the grader can find and end leftover "
@@ -63,7 +83,7 @@ SANDBOX_MARKER = Setting(
     internal=True,
 )
 
-ALL = (ROOT, DATA_DIR, ISOLATION, NO_ZYGOTE, MODE, SANDBOX_MARKER)
+ALL = (ROOT, DATA_DIR, ISOLATION, NO_ZYGOTE, LANDLOCK, CGROUP, VERDICT, MODE, SANDBOX_MARKER)
 
 
 def markdown() -> str:

@@ -90,3 +90,26 @@ def owner(pid: int) -> int | None:
         return psutil.Process(pid).uids().effective
     except psutil.Error:
         return None
+
+
+# Student code that could hurt this machine if it ever ran outside a grading sandbox (signals to
+# every process, fork bombs, memory or disk filled to the limit) starts with this check, and does
+# nothing but fail its cell unless it verifies that it is inside one: the batch's sandbox token in
+# its environment (only the grader's kernels carry it; stock nbgrader and a plain Jupyter kernel
+# do not) and a uid that is neither root nor a login account (the grader's slot uids start at
+# 100000, course.autograder.worker.new_uid_base). A kernel running as the grader's own account (a
+# grader without root) therefore never runs these cases; the tests skip them there.
+SLOT_UID_MIN = 100_000
+IN_SANDBOX_ONLY = (
+    "import os as _os\n"
+    "if len(_os.environ.get('COURSE_GRADING_SANDBOX', '')) < 16 or min(_os.getresuid()) < 100000:\n"
+    "    raise RuntimeError('not inside a grading sandbox under a slot uid: this destructive case does nothing')\n"
+)
+
+
+def destructive_cases_can_run() -> bool:
+    """Do this process's grading kernels run under a slot uid (root grader), so that the
+    destructive cases guarded by IN_SANDBOX_ONLY act rather than refuse?"""
+    import os
+
+    return os.geteuid() == 0

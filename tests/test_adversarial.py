@@ -30,7 +30,18 @@ from course.autograder.zygote import own_zygote
 from course.nbgrader_run import environment_for_tools, run_nbgrader
 from course.paths import course_root
 from course.pipeline.grade import grade_assignment
-from tests.helpers import cmdline, course_argv, gradebook_scores, in_session, name, owner, pids, running
+from tests.helpers import (
+    IN_SANDBOX_ONLY,
+    cmdline,
+    course_argv,
+    destructive_cases_can_run,
+    gradebook_scores,
+    in_session,
+    name,
+    owner,
+    pids,
+    running,
+)
 
 pytestmark = pytest.mark.slow
 ASSIGNMENT = "adv"
@@ -195,13 +206,19 @@ CASES = {
         "did not respond",
     ),
     "sleep-forever": ("nb", with_answer("import time\ntime.sleep(10**6)"), ANSWER_LOST, "interrupted"),
-    "memory-bomb": ("nb", with_answer("block = bytearray(16 * 1024**3)\nanswer = 42"), ANSWER_LOST, None),
+    "memory-bomb": (
+        "nb",
+        with_answer(IN_SANDBOX_ONLY + "block = bytearray(16 * 1024**3)\nanswer = 42"),
+        ANSWER_LOST,
+        None,
+    ),
     # the loop stops at the process limit (or at 5000), then the answer is set: the kernel goes on
     "fork-bomb": (
         "nb",
         with_answer(
-            "import os, time\nfor _ in range(5000):\n    try:\n        if os.fork() == 0:\n            time.sleep(60)\n"
-            "            os._exit(0)\n    except OSError:\n        break\nanswer = 42"
+            IN_SANDBOX_ONLY + "import os, time\nfor _ in range(5000):\n    try:\n"
+            "        if os.fork() == 0:\n            time.sleep(60)\n            os._exit(0)\n"
+            "    except OSError:\n        break\nanswer = 42"
         ),
         FULL,
         None,
@@ -209,12 +226,17 @@ CASES = {
     # the sandboxed uid may not signal the namespace's root-owned init: the cell fails, nothing else
     "kill-parent": (
         "nb",
-        with_answer("import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\nanswer = 42"),
+        with_answer(IN_SANDBOX_ONLY + "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\nanswer = 42"),
         ANSWER_LOST,
         None,
     ),
     # kill(-1) reaches only the sandbox's own processes (Linux spares the caller): the grader is untouched
-    "kill-everything": ("nb", with_answer("import os, signal\nos.kill(-1, signal.SIGKILL)"), ANSWER_LOST, None),
+    "kill-everything": (
+        "nb",
+        with_answer(IN_SANDBOX_ONLY + "import os, signal\nos.kill(-1, signal.SIGKILL)"),
+        ANSWER_LOST,
+        None,
+    ),
     "output-flood": ("nb", with_answer("for i in range(100_000):\n    print('spam ' * 40)\nanswer = 42"), FULL, None),
     "network": (
         "nb",
@@ -385,8 +407,14 @@ def test_honest_students_get_full_marks(batch):
         assert batch["scores"][(student, "essay")] is None  # awaits manual grading
 
 
+# cases that act only inside a grading sandbox under a slot uid (tests.helpers.IN_SANDBOX_ONLY)
+DESTRUCTIVE = ("fork-bomb", "kill-parent", "kill-everything", "memory-bomb")
+
+
 @pytest.mark.parametrize("case", list(CASES))
 def test_each_case_is_contained(batch, case):
+    if case in DESTRUCTIVE and not destructive_cases_can_run():
+        pytest.skip("kernels run as this account here: a destructive case refuses to act, so it proves nothing")
     _, _, expected, problem = CASES[case]
     result = next(r for r in batch["report"].results if r.student == case)
     got = {t: batch["scores"][(case, t)] for t in TESTS}
@@ -500,8 +528,10 @@ def test_without_namespaces_students_stay_apart_and_nothing_is_left(tmp_path, ke
         text=True,
         timeout=300,
     )
+    if done.returncode == 2 and ("never runs as root" in done.stderr or "cannot isolate" in done.stderr):
+        pytest.skip(f"course grade refused without namespaces here, as it must: {done.stderr.strip()[:200]}")
     assert done.returncode == 0, done.stderr
-    assert "isolation: partial" in done.stdout
+    assert "isolation: without namespaces" in done.stdout
     scores = recorded_scores(course)
     for student, (_, expected) in LIMITS_ONLY.items():
         assert {t: scores[(student, t)] for t in TESTS} == expected, (student, done.stdout)
@@ -565,6 +595,8 @@ def test_a_fork_bomb_does_not_starve_the_next_student_of_processes(tmp_path):
     """One worker, a fork bomb then an honest student under the same sandbox uid: the bomb's
     processes are still being collected when the next kernel starts, and would count against its
     process limit (the kernel then cannot start its threads) unless the grader waits for them."""
+    if not destructive_cases_can_run():
+        pytest.skip("kernels run as this account here: the fork bomb refuses to act")
     bomb = CASES["fork-bomb"][1](source_notebook()).cells[1].source
     # graded in name order by one worker: bomb, honest, bomb, honest...
     answers = {f"{n}-a-bomb": bomb for n in range(4)} | {f"{n}-b-honest": "answer = 42" for n in range(4)}

@@ -127,3 +127,19 @@ def test_a_lost_kernel_is_marked_and_its_reason_kept():
     assert not report.kernel_lost and report.problems == []
     report.lost("the kernel died in cell #3")
     assert report.kernel_lost and report.problems == ["the kernel died in cell #3"]
+
+
+def test_a_memory_error_is_noted_also_when_ipython_could_not_format_its_traceback():
+    """Under the memory limit IPython may fail to format the traceback and print a plain one to
+    stderr instead: that cell ran out of memory all the same. Other text is not taken for it."""
+    from course.autograder.execute import _is_memory_error
+
+    fallback = (
+        "Unexpected exception formatting exception. Falling back to standard exception\n\n"
+        'Traceback (most recent call last):\n  File "<cell>", line 3, in <module>\nMemoryError\n'
+    )
+    assert _is_memory_error(nbformat.v4.new_output("error", ename="MemoryError", evalue="", traceback=[]))
+    assert _is_memory_error(nbformat.v4.new_output("stream", name="stderr", text=fallback))
+    assert not _is_memory_error(nbformat.v4.new_output("error", ename="ValueError", evalue="", traceback=[]))
+    assert not _is_memory_error(nbformat.v4.new_output("stream", name="stdout", text=fallback))
+    assert not _is_memory_error(nbformat.v4.new_output("stream", name="stderr", text="MemoryError\n"))

@@ -21,7 +21,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 
-from course.autograder import compat
+from course.autograder import cgroups, compat
 from course.autograder.kernel import kernel_manager, zygote_supported
 from course.autograder.limits import Limits
 from course.autograder.sandbox import KERNEL_LOG
@@ -35,6 +35,10 @@ class ExecutionReport:
     executed_upto: int = -1  # index of the last cell that ran
     kernel_pid: int | None = None  # the process the zygote forked (without namespaces, the kernel)
     kernel_lost: bool = False  # the kernel died, or could not be started or reached
+    ran: set[int] = field(default_factory=set)  # indexes of the cells that ran (to the end or to an error)
+    seconds_start: float = 0.0  # from the request to the kernel answering (fork, sandbox, ipykernel)
+    seconds_cells: float = 0.0  # running the cells
+    peak_bytes: int | None = None  # the kernel group's peak memory (with a cgroup)
 
     def lost(self, problem: str) -> None:
         """The kernel is gone: record why (its last words are added by `execute`)."""
@@ -65,20 +69,41 @@ class _LimitedClient(NotebookClient):
         else:
             content = msg["content"]
             content["traceback"] = [line[:2000] for line in content.get("traceback", [])[-50:]]
-        return super().output(outs, msg, display_id, cell_index)
+        try:
+            return super().output(outs, msg, display_id, cell_index)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            # a malformed message (the kernel's display machinery was tampered with): drop it,
+            # never stop grading the notebook because of it
+            return None
 
 
 def execute(
-    notebook: NotebookNode, workdir: Path, limits: Limits, uid: int, hide: list[Path], keep: list[Path]
+    notebook: NotebookNode,
+    workdir: Path,
+    limits: Limits,
+    uid: int,
+    hide: list[Path],
+    keep: list[Path],
+    skip=None,
 ) -> ExecutionReport:
-    """Run every cell in order in a fresh sandboxed kernel; never raises for the student's faults."""
+    """Run every cell in order in a fresh sandboxed kernel; never raises for the student's faults.
+    `skip(index, notebook)`, if given, is asked before each cell: a message means "do not run it;
+    record this error instead" (the verdict kernel skips a test whose values could not be loaded)."""
     report = ExecutionReport(notebook)
+    group = None
     try:
+        where = cgroups.hierarchy()
+        if where is not None:
+            group = cgroups.KernelCgroup.create(where, str(uid), limits.memory_mb << 20, limits.max_processes)
         if zygote_supported():
             zygote()  # started (or restarted) here, in the calling thread, before the event loop
-        asyncio.run(_execute(notebook, workdir, limits, uid, hide, keep, report))
+        asyncio.run(_execute(notebook, workdir, limits, uid, hide, keep, report, skip, group))
     except Exception as exc:  # a kernel that cannot start, a broken connection: never fatal to the batch
         report.lost(f"grading stopped: {type(exc).__name__}: {str(exc)[:300]}")
+    finally:
+        if group is not None:
+            report.peak_bytes = group.peak_bytes()
+            group.remove()  # ends whatever the kernel left running, however it detached itself
     if report.kernel_lost:
         last_words = _last_line(workdir / KERNEL_LOG)
         if last_words:
@@ -97,8 +122,12 @@ def _last_line(log: Path) -> str:
     return lines[-1][:300] if lines else ""
 
 
-async def _execute(notebook, workdir, limits, uid, hide, keep, report) -> None:
-    km = kernel_manager(workdir, uid, hide, keep, limits)
+async def _execute(notebook, workdir, limits, uid, hide, keep, report, skip=None, group=None) -> None:
+    from course.autograder.landlock import kernel_should_be_restricted
+
+    km = kernel_manager(
+        workdir, uid, hide, keep, limits, cgroup=group.paths if group else (), landlock=kernel_should_be_restricted()
+    )
     # nbclient's own timeout is a backstop; the watchdog below interrupts first.
     client = _LimitedClient(
         notebook,
@@ -118,8 +147,26 @@ async def _execute(notebook, workdir, limits, uid, hide, keep, report) -> None:
         # it is given a kernel manager, and a worker grading many submissions would run out of files)
         async with client.async_setup_kernel(cleanup_kc=True):
             report.kernel_pid = km.provisioner.pid
+            report.seconds_start = time.monotonic() - started
+            watch = (
+                cgroups.TreeWatch(report.kernel_pid, limits.memory_mb << 20, limits.max_processes)
+                if group is None
+                else None
+            )
             for index, cell in enumerate(notebook.cells):
                 if cell.cell_type != "code":
+                    continue
+                reason = skip(index, notebook) if skip else None
+                if reason is not None:
+                    cell.outputs = [
+                        nbformat.v4.new_output(
+                            "error",
+                            ename="AnswerNotCheckable",
+                            evalue=reason,
+                            traceback=[f"AnswerNotCheckable: {reason}"],
+                        )
+                    ]
+                    report.ran.add(index)
                     continue
                 if time.monotonic() - started > limits.submission_timeout:
                     report.problems.append(
@@ -127,7 +174,9 @@ async def _execute(notebook, workdir, limits, uid, hide, keep, report) -> None:
                         f"cells from #{index} on did not run"
                     )
                     break
-                outcome = await _run_cell(client, km, cell, index, limits.cell_timeout)
+                outcome = await _run_cell(client, km, cell, index, limits.cell_timeout, group or watch)
+                if outcome in ("ok", "timeout"):
+                    report.ran.add(index)
                 if outcome == "ok":
                     report.executed_upto = index
                 elif outcome == "timeout":
@@ -149,12 +198,41 @@ async def _execute(notebook, workdir, limits, uid, hide, keep, report) -> None:
                         )
                         break
                 else:
-                    report.lost(f"the kernel died in cell #{index} (crash, memory or process limit)")
-                    cell.outputs.append(
-                        nbformat.v4.new_output("error", ename="DeadKernelError", evalue="kernel died", traceback=[])
-                    )
+                    if watch is not None and watch.too_many:
+                        why = f"the kernel started more than {limits.max_processes} processes and was stopped"
+                        report.lost(f"cell #{index}: {why}")
+                        cell.outputs.append(
+                            nbformat.v4.new_output(
+                                "error",
+                                ename="ProcessLimitExceeded",
+                                evalue=why,
+                                traceback=[f"ProcessLimitExceeded: {why}"],
+                            )
+                        )
+                    elif (group is not None and group.oom_kills()) or (watch is not None and watch.exceeded):
+                        why = cgroups.limit_message(limits.memory_mb)
+                        report.lost(f"cell #{index}: {why}")
+                        cell.outputs.append(
+                            nbformat.v4.new_output(
+                                "error",
+                                ename="MemoryLimitExceeded",
+                                evalue=why,
+                                traceback=[f"MemoryLimitExceeded: {why}"],
+                            )
+                        )
+                    else:
+                        report.lost(f"the kernel died in cell #{index} (crash, memory or process limit)")
+                        cell.outputs.append(
+                            nbformat.v4.new_output("error", ename="DeadKernelError", evalue="kernel died", traceback=[])
+                        )
                     break
+                if any(_is_memory_error(o) for o in cell.outputs):
+                    report.problems.append(
+                        f"cell #{index} ran out of memory (MemoryError): a kernel may use at most "
+                        f"{limits.memory_mb} MB per process"
+                    )
     finally:
+        report.seconds_cells = time.monotonic() - started - report.seconds_start
         try:  # nbclient has shut it down unless something failed on the way: then end it here
             if km.has_kernel:
                 await km.provisioner.kill()
@@ -167,13 +245,25 @@ async def _execute(notebook, workdir, limits, uid, hide, keep, report) -> None:
 
 
 async def _run_cell(
-    client: NotebookClient, km: AsyncKernelManager, cell: NotebookNode, index: int, timeout: float
+    client: NotebookClient, km: AsyncKernelManager, cell: NotebookNode, index: int, timeout: float, group=None
 ) -> str:
-    """'ok', 'timeout' or 'dead': a watchdog around nbclient, which can wait forever on a dead kernel."""
+    """'ok', 'timeout' or 'dead': a watchdog around nbclient, which can wait forever on a dead kernel.
+    With a cgroup, an OOM kill anywhere in the kernel's group (a child it forked, say) ends the
+    whole kernel: the limit is the submission's, not one process's."""
     task = asyncio.ensure_future(client.async_execute_cell(cell, index))
     deadline = time.monotonic() + timeout
     while True:
         done, _ = await asyncio.wait({task}, timeout=0.2)
+        if isinstance(group, cgroups.TreeWatch):
+            if group.check():
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
+                return "dead"
+        elif group is not None and group.oom_kills():
+            group.kill_all()
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+            return "dead"
         if done:
             error = task.exception()  # retrieved here, so asyncio does not report it as lost
             if error is None:
@@ -200,3 +290,15 @@ async def _responsive(client: NotebookClient, km: AsyncKernelManager, wait: floa
         return await _run_cell(client, km, nbformat.v4.new_code_cell("pass"), 0, wait) == "ok"
     except Exception:
         return False
+
+
+def _is_memory_error(output) -> bool:
+    """A MemoryError in a cell: an error output, or, when IPython itself ran out of memory while
+    formatting the traceback, the plain traceback it falls back to on stderr. (Only a note in the
+    problem list: what a student prints cannot change a score.)"""
+    if output.get("output_type") == "error":
+        return output.get("ename") == "MemoryError"
+    if output.get("output_type") == "stream" and output.get("name") == "stderr":
+        text = output.get("text", "")
+        return "Traceback (most recent call last)" in text and text.rstrip().endswith("MemoryError")
+    return False

@@ -31,7 +31,13 @@ from traitlets import default
 from course import settings
 from course.autograder import compat
 from course.autograder.limits import Limits
-from course.autograder.sandbox import MARKER, SandboxOptions, full_isolation_available, launcher_arguments
+from course.autograder.sandbox import (
+    MARKER,
+    SandboxOptions,
+    full_isolation_available,
+    launcher_arguments,
+    require_kernel_uid,
+)
 from course.autograder.zygote import batch_marker, kernel_environment, zygote
 
 
@@ -213,10 +219,19 @@ class _PlainProvisioner(LocalProvisioner):
         return await super().launch_kernel(cmd, **kwargs)
 
 
-def kernel_manager(workdir: Path, uid: int, hide: list[Path], keep: list[Path], limits: Limits) -> AsyncKernelManager:
+def kernel_manager(
+    workdir: Path,
+    uid: int,
+    hide: list[Path],
+    keep: list[Path],
+    limits: Limits,
+    cgroup: tuple[str, ...] = (),
+    landlock: bool = False,
+) -> AsyncKernelManager:
     """A kernel manager whose kernel will run in a sandbox with `workdir` as its only writable
     folder: forked by this process's zygote (as `uid`, in namespaces when available), or, where
     the zygote cannot run, started with limits only."""
+    require_kernel_uid()
     forked = zygote_supported()
     namespaces = forked and full_isolation_available()
     # ipc: Unix sockets in the scratch folder, the only way in and out of a network namespace
@@ -229,6 +244,8 @@ def kernel_manager(workdir: Path, uid: int, hide: list[Path], keep: list[Path], 
         hide=tuple(map(str, hide)),
         keep=tuple(map(str, keep)),
         limits=limits,
+        cgroup=cgroup,
+        landlock=landlock,
     )
     argv = (
         kernel

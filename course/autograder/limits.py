@@ -30,6 +30,7 @@ class Limits:
     max_open_files: int = 256
     max_output_bytes: int = 1_000_000  # output kept per submission; the rest is cut with a note
     max_notebook_bytes: int = 20_000_000  # a larger submitted notebook is not graded
+    max_export_bytes: int = 16_000_000  # the values one test reads, as data (course.autograder.values)
 
     def __post_init__(self):
         for field in fields(self):

@@ -17,10 +17,18 @@ container), the kernel runs in new network, mount and PID namespaces:
 The process tree is: the zygote's child ("keeper", outside the namespaces, the process the
 grader watches and kills) -> the namespace's init (pid 1, dies with the keeper) -> the kernel.
 
-Without root (a learner's laptop running `course check`) it falls back to resource limits, a
-new session and an environment marker by which the grader can find and end leftover
-processes, and says so. Where the zygote cannot run at all (not Linux), `python -m
+Without namespaces (not root, a container without SYS_ADMIN, COURSE_GRADING_ISOLATION=limits)
+it falls back to resource limits, a new session, an environment marker by which the grader can
+find and end leftover processes, and Landlock with seccomp where the Linux kernel has them
+(course.autograder.landlock). Where the zygote cannot run at all (not Linux), `python -m
 course.autograder.sandbox` is the kernel's launcher instead: limits, a new session, then exec.
+
+A kernel (or the verdict runner) never runs as uid 0. Root without capabilities is still root:
+it may signal every root-owned process and open every root-owned file its owner may. So a root
+grader runs kernels under a slot uid in every mode; without namespaces that uid must be able to
+run this Python, and where it cannot (a pyenv under /root), grading refuses to start with the
+reason (`require_kernel_uid`, a CourseError) instead of falling back to root. `_never_root` is
+the last check in every sandboxed process before the kernel starts.
 
 Resource limits apply in both modes: address space, processes, file size, open files, CPU
 time, no core dumps.
@@ -65,6 +73,8 @@ class SandboxOptions:
     hide: tuple[str, ...] = ()
     keep: tuple[str, ...] = ()
     limits: Limits = field(default_factory=Limits)
+    cgroup: tuple[str, ...] = ()  # the kernel's group directories (course.autograder.cgroups); () without cgroups
+    landlock: bool = False  # restrict the kernel's file access with Landlock (course.autograder.landlock)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -77,6 +87,7 @@ class SandboxOptions:
                 **values,
                 "hide": tuple(values.get("hide", ())),
                 "keep": tuple(values.get("keep", ())),
+                "cgroup": tuple(values.get("cgroup", ())),
                 "limits": Limits.from_dict(values.get("limits", {})),
             }
         )
@@ -174,6 +185,70 @@ def _build_filesystem(options: SandboxOptions) -> None:
             _mount("tmpfs", shared, "tmpfs", data="mode=0755,size=1m")
 
 
+@lru_cache(maxsize=1)
+def folder_closed_to_others() -> Path | None:
+    """The first folder above this Python installation or the course package that other users
+    cannot enter (a pyenv under /root, mode 0700, for one), or None when a uid other than the
+    grader's can run this Python and import the course."""
+    import stat
+
+    for top in (Path(sys.prefix), Path(sys.base_prefix), Path(__file__).resolve().parents[2]):
+        for folder in reversed([top, *top.parents]):
+            try:
+                if not folder.stat().st_mode & stat.S_IXOTH:
+                    return folder
+            except OSError:
+                return folder
+    return None
+
+
+def others_can_run_python() -> bool:
+    return folder_closed_to_others() is None
+
+
+def root_without_slot_uid() -> str | None:
+    """Why a root grader cannot run kernels here, or None when it can.
+
+    A kernel never runs as uid 0: root without capabilities can still signal every root-owned
+    process (the kill permission goes by uid) and read and write every root-owned file its mode
+    lets the owner touch. Without namespaces, a root grader therefore runs kernels under a slot
+    uid of their own, which must be able to run this Python; when it cannot, grading stops here
+    with this explanation instead of falling back to root."""
+    if os.geteuid() != 0 or full_isolation_available():
+        return None
+    closed = folder_closed_to_others()
+    return None if closed is None else _uid_refusal(closed)
+
+
+def _uid_refusal(closed: Path) -> str:
+    return (
+        "grading is running as root without namespaces (COURSE_GRADING_ISOLATION=limits, or this machine "
+        "does not allow them), so every grading kernel must run under an unprivileged uid of its own, never as "
+        f"root; but that uid cannot run this Python, because {closed} is closed to other users (this Python is "
+        f"{sys.prefix}). Grade with namespaces (root on a kernel that allows them: unset "
+        "COURSE_GRADING_ISOLATION, or give the container SYS_ADMIN), or install Python and the course where "
+        f"other users can read them (under /opt or /usr/local, or `chmod o+x` on {closed} if that is acceptable), "
+        "or run course grade as an ordinary user, where kernels run as that user inside Landlock (with --insecure "
+        "where there is no Landlock). --insecure does not change this refusal: a kernel never runs as root."
+    )
+
+
+def require_kernel_uid() -> None:
+    """Raise KernelUidError (a CourseError) where a kernel could only run as root."""
+    from course.errors import KernelUidError
+
+    why = root_without_slot_uid()
+    if why:
+        raise KernelUidError(why)
+
+
+def _never_root() -> None:
+    """The last check before a sandboxed process runs a kernel or the verdict runner: whatever
+    path led here, student code and the tests' process never get uid 0 (real, effective or saved)."""
+    if 0 in os.getresuid():
+        raise PermissionError("refusing to run a grading kernel as root (uid 0)")
+
+
 def _drop_privileges(uid: int) -> None:
     os.setgroups([])
     os.setgid(uid)
@@ -191,6 +266,19 @@ def _exit_code_of(pid: int) -> int:
             return os.waitstatus_to_exitcode(status) if status else 0
 
 
+def _join_cgroup(options: SandboxOptions) -> None:
+    """First thing in the kernel's process tree: enter the kernel's cgroup (memory and processes
+    of everything it will start counted together), or, without one, volunteer for the OOM killer."""
+    from course.autograder.cgroups import raise_oom_score
+
+    if options.cgroup:
+        for path in options.cgroup:
+            with open(os.path.join(path, "cgroup.procs"), "w") as procs:
+                procs.write(str(os.getpid()))
+    else:
+        raise_oom_score()
+
+
 def _become_kernel(
     options: SandboxOptions, connection_file: str, run_kernel: Callable[[], int], own_uid: bool
 ) -> NoReturn:
@@ -198,7 +286,12 @@ def _become_kernel(
     if own_uid:
         os.chown(connection_file, options.uid, options.uid)  # written 0600 by the grader: the kernel must read it
         _drop_privileges(options.uid)
+    _never_root()
     _limit(options, own_uid=own_uid)
+    if options.landlock:
+        from course.autograder.landlock import restrict_kernel
+
+        restrict_kernel(options)
     os._exit(run_kernel())
 
 
@@ -237,6 +330,7 @@ def run_sandboxed(
         _check(_libc().prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "prctl")
         if os.getppid() != zygote_pid:  # the zygote ended before the line above
             os._exit(0)
+        _join_cgroup(options)
         if options.namespaces:
             _check(_libc().unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID), "unshare")
             _build_filesystem(options)
@@ -245,10 +339,14 @@ def run_sandboxed(
                 _guarded(lambda: _be_init(options, connection_file, run_kernel))
             os._exit(_exit_code_of(init))
         # Fallback without namespaces: limits, a session of its own (the zygote's child already
-        # leads one), the scratch folder as cwd.
+        # leads one), the scratch folder as cwd; as root, a uid of its own all the same (it
+        # cannot read the grader's 0600 files, nor signal other kernels), and never uid 0.
         if os.getsid(0) != os.getpid():
             os.setsid()
-        _become_kernel(options, connection_file, run_kernel, own_uid=False)
+        root = os.geteuid() == 0
+        if root and (closed := folder_closed_to_others()):  # (the grader refuses before it gets here)
+            raise PermissionError(_uid_refusal(closed))
+        _become_kernel(options, connection_file, run_kernel, own_uid=root)
 
     _guarded(keeper)
 
@@ -273,10 +371,25 @@ def main(argv: list[str] | None = None) -> int:
     options = SandboxOptions.from_json(args.options)
     if options.namespaces:
         parser.error("the launcher cannot build namespaces; only the zygote's children can")
+    if os.geteuid() == 0 and (closed := folder_closed_to_others()):  # (the grader refuses before it gets here)
+        print(f"course.autograder.sandbox: {_uid_refusal(closed)}", file=sys.stderr, flush=True)
+        return 70
     if os.getsid(0) != os.getpid():  # jupyter_client usually starts it in a new session already
         os.setsid()
+    _join_cgroup(options)
     os.chdir(options.workdir)
-    _limit(options, own_uid=False)
+    as_root = os.geteuid() == 0
+    if as_root:  # started by a root grader: never run student code as root
+        connection = kernel[kernel.index("-f") + 1] if "-f" in kernel else None
+        if connection:
+            os.chown(connection, options.uid, options.uid)
+        _drop_privileges(options.uid)
+    _never_root()
+    _limit(options, own_uid=as_root)
+    if options.landlock:
+        from course.autograder.landlock import restrict_kernel
+
+        restrict_kernel(options)
     os.execvp(kernel[0], kernel)
     return 1  # not reached
 

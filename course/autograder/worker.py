@@ -24,17 +24,18 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
+from course.autograder import verdict
 from course.autograder.execute import execute
 from course.autograder.leftovers import end_processes, end_uid
 from course.autograder.limits import Limits
-from course.autograder.rebuild import Template, rebuild
-from course.autograder.sandbox import full_isolation_available
-from course.autograder.verdicts import test_scores, written_responses
+from course.autograder.rebuild import ROLE_TEST, Template, grade_id, rebuild, role_of
+from course.autograder.verdicts import score_test_cell, written_responses
 from course.autograder.zygote import batch_marker, own_zygote, use_shared_zygote
 from course.errors import SubmissionError
 from course.paths import course_root, data_dir
 
-UID_BLOCK = 64  # uids per batch: one per worker slot
+UID_BLOCK = 128  # uids per batch: one per worker slot for student kernels, one for verdict kernels
+VERDICT_UID_OFFSET = 64  # a slot's verdict kernel runs as its student uid + this
 
 
 def new_uid_base() -> int:
@@ -44,6 +45,12 @@ def new_uid_base() -> int:
     return random.SystemRandom().randrange(100_000, 2_000_000_000, UID_BLOCK)
 
 
+def slot_uids(uid_base: int, slot: int) -> tuple[int, int]:
+    """(student kernel uid, verdict kernel uid) of a worker slot."""
+    student = uid_base + slot % VERDICT_UID_OFFSET
+    return student, student + VERDICT_UID_OFFSET
+
+
 @dataclass
 class NotebookResult:
     name: str
@@ -51,6 +58,7 @@ class NotebookResult:
     responded: dict[str, bool] = field(default_factory=dict)
     graded_json: str | None = None
     problems: list[str] = field(default_factory=list)
+    phases: dict[str, float] = field(default_factory=dict)  # seconds: fork, run, export, tests
 
 
 @dataclass
@@ -59,6 +67,9 @@ class SubmissionResult:
     notebooks: list[NotebookResult] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    phases: dict[str, float] = field(
+        default_factory=dict
+    )  # seconds: fork, run, export, tests (all notebooks); gradebook
 
     @property
     def all_problems(self) -> list[str]:
@@ -173,33 +184,46 @@ def grade_submission(job: Job) -> SubmissionResult:
     if _STOP is not None and _STOP.value:  # already queued when the batch was interrupted
         result.problems.append("not graded: the batch was interrupted")
         return result
-    uid = job.uid_base + (_SLOT or 0) % UID_BLOCK
+    uid, verdict_uid = slot_uids(job.uid_base, _SLOT or 0)
     workdir = job.scratch_root / job.student
     kernels: list[int] = []
     try:
         workdir.mkdir(parents=True)
         _copy_submission(job.folder, workdir, job.limits)
-        if full_isolation_available():
+        if _kernels_get_own_uid():
             for path in [workdir, *workdir.rglob("*")]:
                 os.chown(path, uid, uid)
         for name, cells in job.templates.items():
-            result.notebooks.append(_grade_notebook(workdir, name, cells, job, uid, kernels))
+            result.notebooks.append(_grade_notebook(workdir, name, cells, job, (uid, verdict_uid), kernels))
     except SubmissionError as exc:
         result.problems.append(str(exc))
     except Exception as exc:  # our bug or an unforeseen case: report it, keep the batch going
         result.problems.append(f"grader error: {type(exc).__name__}: {str(exc)[:300]}")
     finally:
         _end_leftovers(uid, kernels, job.alone)
+        if os.geteuid() == 0:
+            end_uid(verdict_uid)
         shutil.rmtree(workdir, ignore_errors=True)
+        for folder in job.scratch_root.glob(f"{job.student}.verdict-*"):
+            shutil.rmtree(folder, ignore_errors=True)
     result.seconds = time.monotonic() - started
+    for notebook in result.notebooks:
+        for phase, seconds in notebook.phases.items():
+            result.phases[phase] = result.phases.get(phase, 0.0) + seconds
     return result
+
+
+def _kernels_get_own_uid() -> bool:
+    """A root grader runs every kernel under a slot uid of the batch, with namespaces or without;
+    never as root (where the slot uid cannot run this Python, grading refuses to start:
+    course.autograder.sandbox.require_kernel_uid)."""
+    return os.geteuid() == 0
 
 
 def _end_leftovers(uid: int, kernels: list[int], alone: bool) -> None:
     """End what the submission's kernels left running (see course.autograder.leftovers)."""
-    if full_isolation_available():
+    if os.geteuid() == 0:  # kernels ran under the slot's uid: end all of its processes
         end_uid(uid)
-        return
     for kernel in kernels:  # without namespaces a kernel leads a session of its own
         end_processes(session=kernel)
     if alone:  # no other kernel carries the marker: sweep it now (a batch sweeps it at its end)
@@ -207,10 +231,25 @@ def _end_leftovers(uid: int, kernels: list[int], alone: bool) -> None:
         end_processes(marker=batch_marker(), spare=frozenset({own.process.pid}) if own else frozenset())
 
 
-def _grade_notebook(
-    workdir: Path, name: str, cells: list[dict], job: Job, uid: int, kernels: list[int]
-) -> NotebookResult:
+_PLANS: dict[tuple[str, int], verdict.Plan] = {}  # per worker: each template is analysed once
+
+
+def _plan(name: str, cells: list[dict]) -> tuple[Template, verdict.Plan]:
     template = Template(name, [nbformat.from_dict(c) for c in cells])
+    key = (name, hash(json.dumps(cells, sort_keys=True, default=str)))
+    if key not in _PLANS:
+        _PLANS[key] = verdict.plan(template)
+    return template, _PLANS[key]
+
+
+def _grade_notebook(
+    workdir: Path, name: str, cells: list[dict], job: Job, uids: tuple[int, int], kernels: list[int]
+) -> NotebookResult:
+    """Two kernels (course.autograder.verdict): the student's cells run in the first, which at each
+    test's place exports the values the test reads; the tests run in the second, a pristine kernel
+    with the instructor's setup cells and those values only."""
+    uid, verdict_uid = uids
+    template, the_plan = _plan(name, cells)
     outcome = NotebookResult(name)
     try:
         submitted = read_notebook(workdir / name, job.limits)
@@ -218,11 +257,48 @@ def _grade_notebook(
         outcome.problems.append(str(exc))
         submitted = nbformat.v4.new_notebook()
     notebook = rebuild(submitted, template)
-    report = execute(notebook, workdir, job.limits, uid, job.hide, job.keep)
+    report = execute(verdict.student_notebook(notebook, the_plan), workdir, job.limits, uid, job.hide, job.keep)
     if report.kernel_pid:
         kernels.append(report.kernel_pid)
     outcome.problems.extend(report.problems)
-    outcome.scores = test_scores(report.notebook, report.executed_upto)
-    outcome.responded = written_responses(report.notebook, job.checksums.get(name, {}))
-    outcome.graded_json = nbformat.writes(report.notebook)
+    outcome.phases.update(fork=report.seconds_start, run=report.seconds_cells)
+    # Nothing of the student's kernel may run while the verdict kernel does.
+    t0 = time.monotonic()
+    _end_student_processes(uid, kernels)
+    collected = verdict.collect(workdir, the_plan, job.limits.max_export_bytes)
+    folder = job.scratch_root / f"{job.student}.verdict-{len(kernels)}"
+    folder.mkdir(mode=0o700)
+    run = verdict.verdict_notebook(the_plan, collected, folder)
+    if _kernels_get_own_uid():
+        for path in [folder, *folder.iterdir()]:
+            os.chown(path, verdict_uid, verdict_uid)
+    outcome.phases["export"] = time.monotonic() - t0
+    t0 = time.monotonic()
+    if verdict.use_runner():
+        judged = verdict.judge(run, folder, job.limits, verdict_uid, job.hide, job.keep)
+    else:
+        judged = execute(
+            run.notebook, folder, job.limits, verdict_uid, job.hide, job.keep, skip=verdict.skip_failed_loads(run)
+        )
+        if judged.kernel_pid:
+            kernels.append(judged.kernel_pid)
+    outcome.phases["verdict_fork"] = judged.seconds_start
+    outcome.phases["tests"] = time.monotonic() - t0 - judged.seconds_start
+    outcome.problems.extend(f"checking the answers: {p}" for p in judged.problems)
+    merged, ran = verdict.merge(report.notebook, notebook, run, judged.ran)
+    outcome.scores = {
+        grade_id(c): score_test_cell(c, ran.get(grade_id(c), False)) for c in merged.cells if role_of(c) == ROLE_TEST
+    }
+    outcome.responded = written_responses(merged, job.checksums.get(name, {}))
+    outcome.graded_json = nbformat.writes(merged)
     return outcome
+
+
+def _end_student_processes(uid: int, kernels: list[int]) -> None:
+    """Every process of the student's kernel ends before the verdict kernel starts: with full
+    isolation, all of the sandbox uid's; without, the kernel's session (processes that escaped
+    it are contained by Landlock where available: course.autograder.landlock)."""
+    if os.geteuid() == 0:
+        end_uid(uid)
+    for kernel in kernels:
+        end_processes(session=kernel)

@@ -69,6 +69,13 @@ PRELOAD = (
     "matplotlib.font_manager",
     "matplotlib_inline.backend_inline",
     "ipywidgets",
+    # the exporter (student kernels) and the loader (verdict kernels): imported here, before any
+    # student code runs, so its references to builtins, json and os are the pristine ones
+    "course.autograder.reads",
+    "course.autograder.values",
+    "course.autograder.runner",
+    "IPython.core.displayhook",
+    "IPython.core.displaypub",
 )
 
 
@@ -159,12 +166,13 @@ def _start_child(request: dict, zygote_pid: int) -> None:
     os.environ.clear()
     os.environ.update(request["env"])
     options = SandboxOptions.from_json(request["options"])
-    run_sandboxed(
-        options,
-        request["connection_file"],
-        lambda: _run_kernel(request["connection_file"], request["arguments"]),
-        zygote_pid,
-    )
+    if request.get("runner"):  # the verdict runner (course.autograder.runner), not a Jupyter kernel
+        from course.autograder import runner
+
+        body = lambda: runner.run(options.workdir)
+    else:
+        body = lambda: _run_kernel(request["connection_file"], request["arguments"])
+    run_sandboxed(options, request["connection_file"], body, zygote_pid)
 
 
 def _reap() -> None:
@@ -177,8 +185,14 @@ def _reap() -> None:
             return
 
 
+_TOKEN = ""  # the owner's secret, sent over the control socket (never in the environment, which kernels can read)
+
+
 def _answer(connection: socket.socket) -> bool:
-    """Serve one request on `connection`; False when the client has gone."""
+    """Serve one request on `connection`; False when the client has gone, or did not know the
+    token (a process of the grader's uid is not enough: without namespaces, kernels have that uid)."""
+    import hmac
+
     try:
         message = connection.recv(1 << 20)
     except OSError:
@@ -187,6 +201,9 @@ def _answer(connection: socket.socket) -> bool:
         return False
     try:
         request = json.loads(message)
+        if not hmac.compare_digest(str(request.get("token", "")), _TOKEN):
+            connection.send(json.dumps({"error": "not authorised"}).encode())
+            return False
         zygote_pid = os.getpid()
         pid = os.fork()
     except Exception as exc:
@@ -261,7 +278,9 @@ def _note_the_end(_signal, _frame) -> None:
 
 
 def _start(control: socket.socket, address: str) -> int:
+    global _TOKEN
     try:
+        _TOKEN = json.loads(control.recv(4096))["token"]
         # listening first: workers may connect (and wait for the greeting) while it imports
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         listener.bind(address)
@@ -284,7 +303,10 @@ def _start(control: socket.socket, address: str) -> int:
 def _receive(channel: socket.socket, timeout: float, what: str) -> tuple[dict, list[int]]:
     if not select.select([channel], [], [], timeout)[0]:
         raise ZygoteError(f"the kernel zygote did not {what} within {timeout:.0f} s")
-    message, fds, _, _ = socket.recv_fds(channel, 1 << 16, 1)
+    try:
+        message, fds, _, _ = socket.recv_fds(channel, 1 << 16, 1)
+    except OSError:  # reset: it died after we wrote to it
+        message, fds = b"", []
     if not message:
         raise ZygoteError("the kernel zygote has ended")
     return json.loads(message), fds
@@ -319,6 +341,13 @@ class Zygote:
         finally:
             theirs.close()
         self.control = ours
+        # the secret every request must carry: workers get it with the address (`ticket`), kernels never
+        self.token = secrets.token_hex(16)
+        try:
+            self.control.send(json.dumps({"token": self.token}).encode())
+        except OSError:
+            pass  # it has already died: wait_ready says why
+        self.ticket = f"{self.address}#{self.token}"
         self._stage = "started"
 
     def _wait_for(self, stage: str) -> None:
@@ -356,7 +385,8 @@ class Zygote:
 class ZygoteClient:
     """A connection to a zygote: asks it to fork sandboxed kernels."""
 
-    def __init__(self, address: str):
+    def __init__(self, ticket: str):
+        address, _, self.token = ticket.partition("#")  # a Zygote's `ticket`: its address and its token
         self.address = address
         self.channel = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
@@ -368,10 +398,23 @@ class ZygoteClient:
         self.pid = hello["pid"]
 
     def spawn(
-        self, options: SandboxOptions, connection_file: str, arguments: list[str], env: dict[str, str]
+        self,
+        options: SandboxOptions,
+        connection_file: str,
+        arguments: list[str],
+        env: dict[str, str],
+        runner: bool = False,
     ) -> tuple[int, int]:
-        """Fork a sandboxed kernel; returns its pid and a pidfd (the caller closes it)."""
-        request = {"options": options.to_json(), "connection_file": connection_file, "arguments": arguments, "env": env}
+        """Fork a sandboxed kernel (or, with `runner`, the verdict runner); returns its pid and a
+        pidfd (the caller closes it)."""
+        request = {
+            "options": options.to_json(),
+            "connection_file": connection_file,
+            "arguments": arguments,
+            "env": env,
+            "runner": runner,
+            "token": self.token,
+        }
         try:
             self.channel.send(json.dumps(request).encode())
         except OSError as exc:
@@ -438,7 +481,7 @@ def zygote() -> ZygoteClient:
     _own = Zygote(batch_marker())
     atexit.register(stop_zygote)  # its private folder is removed with it
     _own.wait_ready()
-    _client = ZygoteClient(_own.address)
+    _client = ZygoteClient(_own.ticket)
     return _client
 
 

@@ -27,6 +27,7 @@ from nbconvert.preprocessors import Preprocessor
 
 from course.autograder.limits import Limits
 from course.autograder.rebuild import ROLE_TEST, ROLE_WRITTEN, grade_id, role_of
+from course.autograder.sandbox import require_kernel_uid
 from course.autograder.verdicts import released_checksums
 from course.autograder.worker import Job, grade_submission, new_uid_base, read_notebook, sandbox_paths
 from course.errors import SubmissionError, UsageError
@@ -85,6 +86,7 @@ def check_notebook(
 ) -> tuple[list[CheckLine], list[str], nbformat.NotebookNode]:
     """Grade `notebook` against the full tests; (one line per graded cell, problems, the executed notebook)."""
     limits = limits or Limits.from_config(course_root())
+    require_kernel_uid()  # a learner running as root without namespaces: never kernels as root
     template_path = find_template(notebook, assignment)
     try:
         read_notebook(notebook, limits)  # an unreadable file stops here, with the reason

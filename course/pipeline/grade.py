@@ -27,10 +27,10 @@ import nbformat
 from course.autograder.kernel import zygote_supported
 from course.autograder.leftovers import end_processes
 from course.autograder.limits import Limits
-from course.autograder.sandbox import full_isolation_available
+from course.autograder.sandbox import full_isolation_available, require_kernel_uid
 from course.autograder.worker import Job, SubmissionResult, grade_submission, init_worker, new_uid_base, sandbox_paths
 from course.autograder.zygote import Zygote, ZygoteError
-from course.errors import UsageError
+from course.errors import IsolationError, UsageError
 from course.paths import grading_root, source_notebooks
 from course.pipeline.ownership import give_back, sqlite_files
 from course.pipeline.students import usable_student_id
@@ -107,13 +107,21 @@ def grade_assignment(
     limits: Limits | None = None,
     students: list[str] | None = None,
     progress: bool = True,
+    insecure: bool = False,
 ) -> BatchReport:
     """Grade every submission of `assignment` (or only `students`'); `limits` default to the
     course's (course.autograder.limits)."""
+    from course.autograder.exposure import isolation_level, refusal
     from course.pipeline.gradebook import open_gradebook, release_checksums
 
     root = (root or grading_root()).resolve()
     limits = limits or Limits.from_config(root)
+    require_kernel_uid()  # never kernels as root, --insecure or not
+    level = isolation_level()
+    if level == "none":
+        if not insecure:
+            raise IsolationError(refusal(root))
+        print(refusal(root).replace("or accept the risk with", "you accepted the risk with"), file=sys.stderr)
     started = time.monotonic()
     templates = load_templates(root, assignment)
     with open_gradebook(root, db_url) as gb:
@@ -137,7 +145,7 @@ def grade_assignment(
         if shared:
             try:
                 shared.wait_listening()
-                address = shared.address
+                address = shared.ticket  # its socket and its token
             except ZygoteError:
                 pass  # each worker then tries to start its own, and any failure is reported per submission
         with open_gradebook(root, db_url) as gb:
@@ -152,11 +160,14 @@ def grade_assignment(
         shutil.rmtree(scratch_root, ignore_errors=True)
         # graded as root (`sudo course grade`): the instructor's files stay the instructor's
         given_back = give_back(root, _written_by_grading(root, assignment, results, db_url))
-    isolation = (
-        "full (namespaces, no network, hidden course files)"
-        if full_isolation_available()
-        else "partial (resource limits only: run as root on a kernel that allows namespaces for full isolation)"
-    )
+    from course.autograder import cgroups, landlock
+
+    isolation = {
+        "namespaces": "full (namespaces, no network, hidden course files)",
+        "landlock": f"without namespaces: {landlock.summary()} (course files, gradebook, other students and "
+        "network out of reach)",
+        "none": "NONE (--insecure: student code could read what this account can)",
+    }[level] + f"; limits: {cgroups.describe()}"
     return BatchReport(assignment, results, skipped, time.monotonic() - started, isolation, uid_base, given_back)
 
 
@@ -195,7 +206,11 @@ def _run_pool(
             for future in as_completed(pending):
                 job = pending[future]
                 result = future.result()
+                t0 = time.monotonic()
                 write_result(gb, root, assignment, job.folder, result)
+                result.phases["gradebook"] = time.monotonic() - t0
+                for notebook in result.notebooks:  # written: the batch keeps only scores and problems
+                    notebook.graded_json = None
                 results.append(result)
                 if meter:
                     meter.update(result)

@@ -64,7 +64,8 @@ instructor: $(STAMP)
 # tests/test_hub.py drives a real JupyterHub with real Unix accounts: it needs root, and a user
 # environment every account can run, built from Debian's /usr/bin/python3 with pinned versions
 # (deploy/requirements/), plus ngshare's own environment and configurable-http-proxy from npm
-# (tests/hub/proxy/package-lock.json). Built once, rebuilt when a pin changes (about 3 minutes).
+# (tests/hub/proxy/package-lock.json). Built once, rebuilt when a pin changes (about 3 minutes); the hub
+# test asks `tests/hub/install.sh HUB_HOME --check` first and fails, naming this target, if it is stale.
 hub-env:
 	bash tests/hub/install.sh $(HUB_HOME)
 

@@ -173,8 +173,8 @@ def _check(args: argparse.Namespace) -> int:
 def _grade(args: argparse.Namespace) -> int:
     from course.autograder.limits import Limits
     from course.pipeline.grade import grade_assignment
-    from course.pipeline.gradebook import check_grading_setup, grading_notes
     from course.pipeline.ownership import owner_name
+    from course.pipeline.results import check_grading_setup, grading_notes
 
     root = _root()
     check_grading_setup(root)

@@ -34,3 +34,8 @@ def setting(root: Path, section: str, name: str, default=None):
     """One value, e.g. setting(root, "CourseDirectory", "db_url")."""
     config = load_config(root)
     return config[section][name] if section in config and name in config[section] else default
+
+
+def database_url(root: Path, db_url: str | None = None) -> str:
+    """--db, else the course config's CourseDirectory.db_url, else nbgrader's SQLite default."""
+    return db_url or str(setting(root, "CourseDirectory", "db_url") or f"sqlite:///{root / 'gradebook.db'}")

@@ -6,6 +6,10 @@ the environment's level (JupyterLab >= 4.1 lets a user re-enable a plugin that i
 and the formgrader and course-list server extensions are off, so `/user/<student>/formgrader` is
 not served at all. JupyterLab's news pop-up is off for everyone.
 
+Everyone's kernels run on Unix sockets in a private folder, not on TCP ports (no port to lose to
+another process between jupyter_client choosing it and the kernel binding it): this script installs
+deploy/jupyter_server_config.py, which says how, as the environment's jupyter_server_config.py.
+
 The instructor gets them back from a config folder of their own, which the hub puts first on the
 instructor's JUPYTER_CONFIG_PATH (deploy/tljh/jupyterhub_config.d/summits-and-warheads.py,
 deploy/z2jh/config.yaml). It is written as files, not with `jupyter labextension enable`: that
@@ -36,6 +40,9 @@ INSTRUCTOR_SERVER_EXTENSIONS = ["nbgrader.server_extensions.formgrader", "nbgrad
 # jupyter_server merges jupyter_server_config.d/*.json in name order, later files winning: this
 # name sorts after nbgrader's own nbgrader.json, which turns every nbgrader extension on.
 SERVER_CONFIG_NAME = "summits-and-warheads.json"
+# Python config (a kernel manager class) cannot go in jupyter_server_config.d/, which is JSON only.
+KERNELS_CONFIG = Path(__file__).resolve().parent / "jupyter_server_config.py"
+KERNELS_CONFIG_MARK = "class PrivateSocketsKernelManager"
 
 
 def _merge_json(path: Path, update: dict) -> None:
@@ -57,6 +64,17 @@ def configure_students(env: Path) -> None:
         etc / "jupyter_server_config.d" / SERVER_CONFIG_NAME,
         {"ServerApp": {"jpserver_extensions": {name: False for name in INSTRUCTOR_SERVER_EXTENSIONS}}},
     )
+
+
+def install_kernels_config(env: Path) -> None:
+    """The environment's jupyter_server_config.py: kernels on private Unix sockets. One written by
+    someone else is not overwritten (the script stops and says so)."""
+    target = env / "etc" / "jupyter" / "jupyter_server_config.py"
+    if target.exists() and KERNELS_CONFIG_MARK not in target.read_text():
+        raise SystemExit(f"{target} exists and is not this course's: add {KERNELS_CONFIG} to it by hand")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(KERNELS_CONFIG.read_text())
+    target.chmod(0o644)
 
 
 def configure_instructor(folder: Path, course_root: Path) -> None:
@@ -89,8 +107,10 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     configure_students(args.env)
+    install_kernels_config(args.env)
     configure_instructor(args.instructor_config, args.course_root)
     print(f"students: {', '.join(INSTRUCTOR_PLUGINS)} disabled and locked in {args.env / 'etc' / 'jupyter'}")
+    print(f"kernels: Unix sockets in a private folder ({args.env / 'etc' / 'jupyter' / 'jupyter_server_config.py'})")
     print(f"instructor: tools on, course root {args.course_root}, in {args.instructor_config}")
 
 

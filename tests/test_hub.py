@@ -29,6 +29,7 @@ import shutil
 import sqlite3
 import stat
 import subprocess
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -43,7 +44,7 @@ from course.paths import course_root
 from tests.hub import browser as ui
 from tests.hub import guide
 from tests.hub.hub import Hub
-from tests.hub.site import COURSE_ID, Site, missing_prerequisites, processes_of, run_reaped
+from tests.hub.site import COURSE_ID, Site, missing_prerequisites, processes_of, run_reaped, stale_build
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.timeout(1200)]
 OUTPUT = course_root() / "test_output" / "hub"
@@ -178,6 +179,9 @@ def world():
         if os.environ.get("CI"):
             pytest.fail(message + " (.ci/run installs them)")
         pytest.skip(message)
+    stale = stale_build()
+    if stale:  # built, but for another checkout: a failure, not a skip (the environment must be rebuilt)
+        pytest.fail(f"the hub test's environments are out of date:\n{stale}")
     from playwright.sync_api import sync_playwright
 
     OUTPUT.mkdir(parents=True, exist_ok=True)
@@ -362,6 +366,30 @@ class TestSetUp:
                 assert "Create Assignment" not in ui.right_sidebar(page)
                 assert page.request.get(f"{world.hub.url}/user/{student}/formgrader").status == 404
             ui.screenshot(world.pages[site.students[0]], OUTPUT, "student-lab")
+
+    def test_kernels_run_on_private_unix_sockets(self, world):
+        """deploy/jupyter_server_config.py: a kernel's channels are Unix sockets in a folder only its user
+        can enter (no TCP port that another process could take before the kernel binds it)."""
+        site = world.site
+        code = (
+            "import json, os, stat\n"
+            "from ipykernel.connect import get_connection_file\n"
+            "info = json.load(open(get_connection_file()))\n"
+            "folder = os.path.dirname(info['ip'])\n"
+            "ports = [info[k] for k in ('shell_port', 'iopub_port', 'stdin_port', 'control_port', 'hb_port')]\n"
+            "sockets = [stat.S_ISSOCK(os.stat(f\"{info['ip']}-{p}\").st_mode) for p in ports]\n"
+            "print(json.dumps({'transport': info['transport'], 'ip': info['ip'], 'sockets': sockets,\n"
+            "                  'owner': os.stat(folder).st_uid, 'mode': stat.S_IMODE(os.stat(folder).st_mode)}))"
+        )
+        with world.step("kernels: private Unix sockets, not TCP ports", "setup-checks"):
+            for user in (site.students[0], site.instructor):
+                seen = world.hub.kernel(user, code)
+                assert seen["status"] == "ok", seen
+                info = json.loads(seen["output"].strip().splitlines()[-1])
+                assert info["transport"] == "ipc" and info["sockets"] == [True] * 5, info
+                # 0700, plus the sticky bit jupyter_client sets on a connection file's folder
+                assert info["owner"] == site.uid(user) and info["mode"] & 0o777 == 0o700, info
+                assert len(f"{info['ip']}-99999") < 108, f"a socket path must fit in sockaddr_un: {info['ip']}"
 
 
 # --- a term ------------------------------------------------------------------------------------------------------
@@ -683,6 +711,16 @@ class TestEnd:
             pytest.skip(f"earlier steps failed: {world.failed}")
         assert world.ran == set(guide.RUN_BY_THE_HUB_TEST)
 
+    def test_no_kernel_ran_over_tcp(self, world):
+        """Every kernel the servers started (notebooks, nbgrader's Validate) logs to the hub's log; over TCP,
+        ipykernel warns there that it "is running over TCP without encryption"."""
+        if world.failed:
+            pytest.skip(f"earlier steps failed: {world.failed}")
+        log = world.hub.log.read_text(errors="replace")
+        assert "Kernel started:" in log, "no kernel started by a server was logged"
+        tcp = [line for line in log.splitlines() if "running over TCP" in line or "Address already in use" in line]
+        assert not tcp, tcp[:5]
+
     def test_hub_stops_and_leaves_no_process_of_the_test_accounts(self, world):
         site = world.site
         with world.step("memory, then stop the hub", "end"):
@@ -700,6 +738,10 @@ class TestEnd:
             assert hub.leftovers == [], f"the hub stopped, these had to be ended: {hub.leftovers}"
             for user in site.users:
                 assert not processes_of(site.uid(user)), f"{user} still runs processes"
+            # the servers' kernel-socket folders (deploy/jupyter_server_config.py) went with them
+            uids = {site.uid(user) for user in site.users}
+            left = [str(p) for p in Path(tempfile.gettempdir()).glob("jupyter-kernels-*") if p.stat().st_uid in uids]
+            assert not left, f"kernel-socket folders left behind: {left}"
 
 
 def _rss(process: psutil.Process) -> int:

@@ -1,4 +1,4 @@
-"""course.pipeline.gradebook: which database, the released checksums, and recording one graded
+"""course.pipeline.gradebook and .results: which database, the released checksums, and recording one graded
 submission (files under autograded/ and the scores in nbgrader's gradebook). The gradebook is
 nbgrader's own, built in-process with its API as `nbgrader generate_assignment` would fill it."""
 
@@ -12,8 +12,10 @@ from nbgrader.api import Gradebook
 from nbgrader.utils import compute_checksum
 
 from course.autograder.worker import NotebookResult, SubmissionResult
+from course.config import database_url
 from course.errors import ConfigError, NotReleasedError
-from course.pipeline.gradebook import database_url, open_gradebook, release_checksums, write_result
+from course.pipeline.gradebook import open_gradebook, release_checksums
+from course.pipeline.results import write_result
 from tests.unit_fixtures import ASSIGNMENT as A
 from tests.unit_fixtures import NOTEBOOK as NB
 from tests.unit_fixtures import by_id, copy_released_course, released, template_cells

@@ -1,4 +1,4 @@
-"""Recording a graded submission (course.pipeline.gradebook.write_result) without a kernel: a regrade keeps
+"""Recording a graded submission (course.pipeline.results.write_result) without a kernel: a regrade keeps
 hand-given scores and flags only changed answers; an unreadable notebook is recorded with its reason."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from sqlalchemy.exc import SAWarning
 
 from course.autograder.worker import NotebookResult, SubmissionResult
 from course.paths import course_root
-from course.pipeline.gradebook import write_result
+from course.pipeline.results import write_result
 from tests.unit_fixtures import record_release
 
 NB = "work.ipynb"

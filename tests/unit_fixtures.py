@@ -302,11 +302,12 @@ def record_graded(
     failures: dict[str, tuple[str, str]] | None = None,
 ) -> None:
     """Record one graded submission of ASSIGNMENT in `root` as `course grade` does
-    (course.pipeline.gradebook.write_result): scores by grade id, written answers attempted or
+    (course.pipeline.results.write_result): scores by grade id, written answers attempted or
     not, the answer cells' text and the failed tests' errors in the autograded notebook (see
     `graded_notebook`), and the grader's problems."""
     from course.autograder.worker import NotebookResult, SubmissionResult
-    from course.pipeline.gradebook import open_gradebook, write_result
+    from course.pipeline.gradebook import open_gradebook
+    from course.pipeline.results import write_result
 
     graded = graded_notebook(answers, failures)
     folder = root / "submitted" / student / ASSIGNMENT

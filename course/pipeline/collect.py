@@ -562,7 +562,8 @@ class _NoGradebook:
 
 def _gradebook(root: Path, db_url: str | None):
     """The gradebook, once the assignment is released (collect before release writes no rows)."""
-    from course.pipeline.gradebook import database_url, open_gradebook
+    from course.config import database_url
+    from course.pipeline.gradebook import open_gradebook
 
     url = database_url(root, db_url)
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():

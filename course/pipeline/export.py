@@ -30,12 +30,13 @@ import pandas as pd
 from course.errors import UsageError
 from course.pipeline.collect import read_collect_record
 from course.pipeline.deadlines import notebook_penalty
-from course.pipeline.gradebook import course_late_plugin, find_released, open_gradebook
+from course.pipeline.gradebook import find_released, open_gradebook
 from course.pipeline.lms import (
     canvas_grades_csv,
     read_canvas_gradebook,
     read_moodle_worksheet,
 )
+from course.pipeline.results import course_late_plugin
 from course.pipeline.roster import Person, load_roster
 
 COLUMNS = [

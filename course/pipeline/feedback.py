@@ -33,7 +33,7 @@ from course.pipeline.roster import Person, load_roster
 def feedback(root: Path, assignment: str, db_url: str | None = None) -> tuple[Path, list[str]]:
     """Generate feedback/<student>/<assignment>/*.html for every autograded submission; return the
     folder and the late penalties that were recomputed on hand-given scores first."""
-    from course.pipeline.gradebook import database_url
+    from course.config import database_url
 
     changed = refresh_penalties(root, assignment, db_url)
     try:

@@ -172,7 +172,7 @@ def grade_assignment(
 
 
 def _written_by_grading(root: Path, assignment: str, results: list[SubmissionResult], db_url: str | None) -> list[Path]:
-    from course.pipeline.gradebook import database_url
+    from course.config import database_url
 
     graded = [root / "autograded" / r.student / assignment for r in results]
     return graded + sqlite_files(database_url(root, db_url))
@@ -190,7 +190,7 @@ def _run_pool(
     marker: str,
 ) -> list[Job]:
     """Grade `todo`; return the jobs that must be retried because a worker process was killed."""
-    from course.pipeline.gradebook import write_result
+    from course.pipeline.results import write_result
 
     # forkserver, not fork: the parent holds a gradebook connection that must not be shared.
     # The server imports this module once, and every worker starts with it already imported.

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from course.config import database_url
 from course.nbgrader_run import run_nbgrader
-from course.pipeline.gradebook import database_url
 
 
 def db_arguments(root: Path, db_url: str | None) -> list[str]:

@@ -11,6 +11,9 @@
 # rebuilt when they, pyproject.toml or this script change (about 3 minutes; needs PyPI and npm).
 #
 # Usage: tests/hub/install.sh HUB_HOME            build what is missing or out of date
+#        tests/hub/install.sh HUB_HOME --check    exit 0 if what is built matches this checkout (the hub
+#                                                 test asks first: a stale build fails it at once, naming
+#                                                 `make hub-env`, instead of failing later in pip)
 #        tests/hub/install.sh HUB_HOME --freeze   write the environments' full package lists back into
 #                                                 deploy/requirements/*-constraints.txt (after changing
 #                                                 user.txt or ngshare.txt, and a passing hub test)
@@ -18,7 +21,7 @@
 # builds nothing (the hub test then skips), except under CI=true, where that is an error.
 set -euo pipefail
 
-usage="usage: install.sh HUB_HOME [--freeze]"
+usage="usage: install.sh HUB_HOME [--check|--freeze]"
 hub_home="${1:?$usage}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -34,8 +37,25 @@ freeze() {
     echo "wrote $file ($(grep -vc '^#' "$file") packages)"
 }
 
+# What a build depends on: the pins, the course's dependencies and this script. The hash names the
+# stamp HUB_HOME/.built-KEY; the proxy's stamp is the hash of its package-lock.json.
+key="$(cat "$requirements"/*.txt "$repo/pyproject.toml" "${BASH_SOURCE[0]}" | sha256sum | cut -c1-16)"
+lock="$(sha256sum "$proxy/package-lock.json" | cut -c1-16)"
+
 case "${2:-}" in
     "") ;;
+    --check)
+        stale=()
+        [ -f "$hub_home/.built-$key" ] && [ -x "$hub_home/user-env/bin/jupyterhub" ] \
+            || stale+=("$hub_home (built for another deploy/requirements/*.txt, pyproject.toml or install.sh, or not built)")
+        [ "$(cat "$proxy/node_modules/.installed-lock" 2>/dev/null)" = "$lock" ] \
+            || stale+=("configurable-http-proxy in $proxy/node_modules (package-lock.json changed, or not installed)")
+        if [ "${#stale[@]}" -gt 0 ]; then
+            printf 'out of date: %s\n' "${stale[@]}" >&2
+            echo "run \`make hub-env\` (as root; HUB_HOME=$hub_home) to rebuild the hub test's environments" >&2
+            exit 1
+        fi
+        exit 0 ;;
     --freeze)
         freeze user "$hub_home/user-env"
         freeze ngshare "$hub_home/ngshare-env"
@@ -60,7 +80,6 @@ chmod 0755 "$hub_home"
 exec 9>"$hub_home/.lock"
 flock 9
 
-key="$(cat "$requirements"/*.txt "$repo/pyproject.toml" "${BASH_SOURCE[0]}" | sha256sum | cut -c1-16)"
 if [ ! -f "$hub_home/.built-$key" ]; then
     rm -f "$hub_home"/.built-*
     started=$SECONDS
@@ -94,7 +113,6 @@ if [ ! -f "$hub_home/.built-$key" ]; then
 fi
 
 # configurable-http-proxy: reinstalled whenever package-lock.json changes (npm ci installs exactly it)
-lock="$(sha256sum "$proxy/package-lock.json" | cut -c1-16)"
 if [ "$(cat "$proxy/node_modules/.installed-lock" 2>/dev/null)" != "$lock" ]; then
     npm ci --prefix "$proxy" --no-audit --no-fund --loglevel=error
     echo "$lock" >"$proxy/node_modules/.installed-lock"

@@ -46,7 +46,7 @@ HUB_HOME = Path(os.environ.get("HUB_HOME", "/opt/summits-and-warheads-hub"))
 PROXY = HERE / "proxy" / "node_modules" / ".bin" / "configurable-http-proxy"
 SUDO = shutil.which("sudo") or "/usr/bin/sudo"
 MARKER = "summits-and-warheads hub test"  # GECOS of the accounts this test makes; others are never touched
-SUDOERS = Path("/etc/sudoers.d/summits-and-warheads-hub-test")
+SUDOERS_DIR = Path("/etc/sudoers.d")  # the rule is summits-and-warheads-hub-test-RUN: runs never share it
 LEDGER = HUB_HOME / "hub-test-ledger.json"
 REAPER = HERE / "reaper.py"
 COURSE_ID = "summits-and-warheads"
@@ -69,6 +69,16 @@ def missing_prerequisites() -> list[str]:
     if shutil.which("chromium") is None:
         missing.append("chromium (apt-get install chromium)")
     return missing
+
+
+def stale_build() -> str | None:
+    """None when the hub environments match this checkout (tests/hub/install.sh --check: the pins,
+    pyproject.toml, install.sh and the proxy's package-lock.json); otherwise why not, naming
+    `make hub-env`. A build for another pyproject.toml would otherwise fail much later, in pip."""
+    check = subprocess.run(
+        ["bash", str(HERE / "install.sh"), str(HUB_HOME), "--check"], capture_output=True, text=True, check=False
+    )
+    return None if check.returncode == 0 else (check.stderr or check.stdout).strip()
 
 
 def sh(*command: str | Path, check: bool = True, **options) -> subprocess.CompletedProcess:
@@ -179,6 +189,11 @@ class Site:
     def repository(self) -> Path:
         return self.base / "repository.git"
 
+    @property
+    def sudoers(self) -> Path:
+        """This run's sudo rule (a name of its own: a hub test from another HUB_HOME may run alongside)."""
+        return SUDOERS_DIR / f"summits-and-warheads-hub-test-{self.run_id}"
+
     def home(self, user: str) -> Path:
         return self.homes / user
 
@@ -244,10 +259,10 @@ class Site:
         draft = self.run / "sudoers"
         draft.write_text(rule)
         sh("visudo", "--check", "--file", draft)
-        _ledger_add({"kind": "file", "path": str(SUDOERS), "run": self.run_id})
-        SUDOERS.parent.mkdir(mode=0o750, exist_ok=True)
-        shutil.copyfile(draft, SUDOERS)
-        SUDOERS.chmod(0o440)
+        _ledger_add({"kind": "file", "path": str(self.sudoers), "run": self.run_id})
+        SUDOERS_DIR.mkdir(mode=0o750, exist_ok=True)
+        shutil.copyfile(draft, self.sudoers)
+        self.sudoers.chmod(0o440)
         self.sudoers_written = True
 
     def _snapshot_repository(self) -> None:
@@ -276,7 +291,7 @@ class Site:
                 problems.append(f"{what}: {exc}")
 
         if self.sudoers_written:
-            attempt("removing the sudo rule", lambda: _remove_entry({"kind": "file", "path": str(SUDOERS)}))
+            attempt("removing the sudo rule", lambda: _remove_entry({"kind": "file", "path": str(self.sudoers)}))
         attempt("resetting the user environment", self._reset_user_env)
         for name in list(self.created):
             attempt(f"removing the account {name}", lambda n=name: _remove_entry({"kind": "account", "name": n}))

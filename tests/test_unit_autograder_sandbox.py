@@ -204,28 +204,65 @@ def test_limit_sets_the_process_limit_for_a_uid_of_its_own():
     assert in_child(body)["RLIMIT_NPROC"] == [SMALL.max_processes] * 2
 
 
-def test_without_namespaces_a_limit_the_system_refuses_is_skipped_and_the_rest_applied():
-    """No file-descriptor limit can exceed fs.nr_open, not even root's: setrlimit refuses it."""
-    refused = options(limits=Limits(max_open_files=2**31 - 1, submission_timeout=20))
-    before = resource.getrlimit(resource.RLIMIT_NOFILE)
+def _refusing(kind_refused):
+    """resource.setrlimit that refuses one kind, as a system refuses a limit it does not allow."""
+    real = resource.setrlimit
+
+    def setrlimit(kind, values):
+        if kind == kind_refused:
+            raise OSError(1, "Operation not permitted")
+        real(kind, values)
+
+    return setrlimit
+
+
+def test_a_stricter_limit_already_in_place_is_kept():
+    """No limit is ever raised: a hard limit below the course's stays (and setrlimit cannot fail on it)."""
 
     def body():
-        _limit(refused, own_uid=False)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (16, 16))
+        _limit(options(limits=Limits(max_open_files=2**31 - 1, submission_timeout=20)), own_uid=False)
         return getrlimits()
 
-    seen = in_child(body)
-    assert seen["RLIMIT_NOFILE"] == list(before)
-    assert seen["RLIMIT_CPU"] == [refused.limits.cpu_seconds] * 2  # set after the refused one
+    assert in_child(body)["RLIMIT_NOFILE"] == [16, 16]
 
 
-def test_with_namespaces_a_refused_limit_stops_the_kernel():
-    refused = options(namespaces=True, limits=Limits(max_open_files=2**31 - 1))
+@pytest.mark.parametrize("namespaces", [True, False])
+def test_on_linux_a_refused_limit_stops_the_kernel(namespaces, monkeypatch):
+    """Fail closed, with or without namespaces: a kernel never runs without a limit it should have."""
+    monkeypatch.setattr(sandbox.resource, "setrlimit", _refusing(resource.RLIMIT_FSIZE))
+    monkeypatch.setattr(sandbox.sys, "platform", "linux")
 
     def body():
         try:
-            _limit(refused, own_uid=False)
+            _limit(options(namespaces=namespaces), own_uid=False)
         except (ValueError, OSError) as exc:
             return type(exc).__name__
         return "no error"
 
-    assert in_child(body) in ("ValueError", "OSError")
+    assert in_child(body) == "PermissionError"  # OSError(EPERM)
+
+
+def test_elsewhere_a_refused_limit_is_skipped_and_the_rest_applied(monkeypatch):
+    """macOS refuses some limits: a learner's `course check` there keeps the others."""
+    monkeypatch.setattr(sandbox.resource, "setrlimit", _refusing(resource.RLIMIT_FSIZE))
+    monkeypatch.setattr(sandbox.sys, "platform", "darwin")
+    before = resource.getrlimit(resource.RLIMIT_FSIZE)
+
+    def body():
+        _limit(options(), own_uid=False)
+        return getrlimits()
+
+    seen = in_child(body)
+    assert seen["RLIMIT_FSIZE"] == list(before)
+    assert seen["RLIMIT_CPU"] == [SMALL.cpu_seconds] * 2  # set after the refused one
+
+
+def test_a_kernel_whose_seccomp_filter_fails_does_not_start(monkeypatch, tmp_path):
+    """Landlock without its seccomp companion would leave memfd and Unix sockets open: fail closed."""
+    from course.autograder import landlock
+
+    monkeypatch.setattr(landlock, "restrict", lambda *args, **kwargs: None)
+    monkeypatch.setattr(landlock, "install_seccomp", lambda: False)
+    with pytest.raises(landlock.LandlockError, match="seccomp"):
+        landlock.restrict_kernel(options(workdir=str(tmp_path)))

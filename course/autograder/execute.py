@@ -123,7 +123,7 @@ def _last_line(log: Path) -> str:
 
 
 async def _execute(notebook, workdir, limits, uid, hide, keep, report, skip=None, group=None) -> None:
-    from course.autograder.landlock import kernel_should_be_restricted
+    from course.autograder.exposure import kernel_should_be_restricted
 
     km = kernel_manager(
         workdir, uid, hide, keep, limits, cgroup=group.paths if group else (), landlock=kernel_should_be_restricted()

@@ -34,6 +34,11 @@ def isolation_level() -> str:
     return "none"
 
 
+def kernel_should_be_restricted() -> bool:
+    """Landlock (and its seccomp filter) for kernels whenever namespaces do not isolate them."""
+    return isolation_level() == "landlock"
+
+
 @dataclass
 class Exposed:
     what: str
@@ -55,8 +60,8 @@ def _readable(path: Path) -> bool:
 def exposure(root: Path) -> list[Exposed]:
     """What a kernel running as this account, without isolation, could read or reach: checked
     by reading as this process (kernels would run as the same user)."""
+    from course.config import database_url
     from course.paths import course_root
-    from course.pipeline.gradebook import database_url
 
     found: list[Exposed] = []
     candidates = [

@@ -133,7 +133,8 @@ def full_isolation_available() -> bool:
 def _limit(options: SandboxOptions, own_uid: bool = True) -> None:
     """Resource limits. The process limit counts every process of the uid, so it is set only
     when the kernel runs under a uid of its own (never on a learner's laptop account). Without
-    namespaces they are best effort: macOS, for one, refuses some of them."""
+    namespaces they are best effort on macOS, which refuses some of them; on Linux a limit that
+    cannot be set stops the kernel."""
     mb, given = 1024 * 1024, options.limits
     limits = [
         (resource.RLIMIT_AS, given.memory_mb * mb),
@@ -145,10 +146,14 @@ def _limit(options: SandboxOptions, own_uid: bool = True) -> None:
     if own_uid:
         limits.append((resource.RLIMIT_NPROC, given.max_processes))
     for kind, value in limits:
+        hard = resource.getrlimit(kind)[1]
+        value = value if hard == resource.RLIM_INFINITY else min(value, hard)  # never above a stricter limit
         try:
             resource.setrlimit(kind, (value, value))
         except (ValueError, OSError):
-            if options.namespaces:
+            # on Linux a limit that cannot be set stops the kernel (fail closed); elsewhere (macOS
+            # refuses some of them, for a learner's own `course check`) the others still hold
+            if options.namespaces or sys.platform.startswith("linux"):
                 raise
 
 

@@ -278,7 +278,7 @@ def judge(run: VerdictRun, folder: Path, limits, uid: int, hide: list[Path], kee
     import select
     import time
 
-    from course.autograder import cgroups, landlock, runner
+    from course.autograder import cgroups, exposure, runner
     from course.autograder.sandbox import MARKER, SandboxOptions, full_isolation_available, require_kernel_uid
     from course.autograder.zygote import batch_marker, kernel_environment, zygote
 
@@ -306,7 +306,7 @@ def judge(run: VerdictRun, folder: Path, limits, uid: int, hide: list[Path], kee
             keep=tuple(map(str, keep)),
             limits=limits,
             cgroup=group.paths if group else (),
-            landlock=landlock.kernel_should_be_restricted(),
+            landlock=exposure.kernel_should_be_restricted(),
         )
         pid, pidfd = zygote().spawn(
             options, str(folder / runner.INPUT), [], kernel_environment(folder) | {MARKER: batch_marker()}, runner=True

@@ -250,7 +250,29 @@ async def _run_cell(
     """'ok', 'timeout' or 'dead': a watchdog around nbclient, which can wait forever on a dead kernel.
     With a cgroup, an OOM kill anywhere in the kernel's group (a child it forked, say) ends the
     whole kernel: the limit is the submission's, not one process's."""
+    before = asyncio.all_tasks()
     task = asyncio.ensure_future(client.async_execute_cell(cell, index))
+    try:
+        return await _watch_cell(task, km, timeout, group)
+    finally:
+        await _end_polls_started_since(before)
+
+
+async def _end_polls_started_since(before: set) -> None:
+    """nbclient starts a kernel-alive poll (and an output poll) per cell, and cancels them only on
+    its own paths: a cell we stop leaves them running, to fail later on the closed client with an
+    asyncio traceback in the instructor's terminal. End them with the cell."""
+    left = [
+        t
+        for t in asyncio.all_tasks() - before
+        if t is not asyncio.current_task() and "_async_poll" in getattr(t.get_coro(), "__qualname__", "")
+    ]
+    for leftover in left:
+        leftover.cancel()
+    await asyncio.gather(*left, return_exceptions=True)
+
+
+async def _watch_cell(task: asyncio.Task, km: AsyncKernelManager, timeout: float, group) -> str:
     deadline = time.monotonic() + timeout
     while True:
         done, _ = await asyncio.wait({task}, timeout=0.2)

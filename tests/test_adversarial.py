@@ -562,6 +562,10 @@ def test_ctrl_c_stops_the_batch_at_once_and_keeps_what_was_graded(tmp_path):
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        # a terminal's foreground job gets Ctrl-C. A test run started in the background by a
+        # non-interactive shell (a CI runner, `cmd &`) has SIGINT ignored, and an ignored signal is
+        # inherited through exec, so the grader would never see the test's Ctrl-C
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )  # a process group of its own, as a terminal's foreground job
     for line in batch.stderr:
         if "1/16" in line:

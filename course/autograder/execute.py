@@ -158,14 +158,7 @@ async def _execute(notebook, workdir, limits, uid, hide, keep, report, skip=None
                     continue
                 reason = skip(index, notebook) if skip else None
                 if reason is not None:
-                    cell.outputs = [
-                        nbformat.v4.new_output(
-                            "error",
-                            ename="AnswerNotCheckable",
-                            evalue=reason,
-                            traceback=[f"AnswerNotCheckable: {reason}"],
-                        )
-                    ]
+                    cell.outputs = [_grader_error("AnswerNotCheckable", reason)]
                     report.ran.add(index)
                     continue
                 if time.monotonic() - started > limits.submission_timeout:
@@ -184,12 +177,7 @@ async def _execute(notebook, workdir, limits, uid, hide, keep, report, skip=None
                         f"cell #{index} ran longer than {limits.cell_timeout:.0f} s and was interrupted"
                     )
                     cell.outputs.append(
-                        nbformat.v4.new_output(
-                            "error",
-                            ename="TimeoutError",
-                            evalue=f"cell exceeded {limits.cell_timeout:.0f} s",
-                            traceback=[],
-                        )
+                        _grader_error("TimeoutError", f"cell exceeded {limits.cell_timeout:.0f} s", traceback=False)
                     )
                     report.executed_upto = index
                     if not await _responsive(client, km):
@@ -201,30 +189,14 @@ async def _execute(notebook, workdir, limits, uid, hide, keep, report, skip=None
                     if watch is not None and watch.too_many:
                         why = f"the kernel started more than {limits.max_processes} processes and was stopped"
                         report.lost(f"cell #{index}: {why}")
-                        cell.outputs.append(
-                            nbformat.v4.new_output(
-                                "error",
-                                ename="ProcessLimitExceeded",
-                                evalue=why,
-                                traceback=[f"ProcessLimitExceeded: {why}"],
-                            )
-                        )
+                        cell.outputs.append(_grader_error("ProcessLimitExceeded", why))
                     elif (group is not None and group.oom_kills()) or (watch is not None and watch.exceeded):
                         why = cgroups.limit_message(limits.memory_mb)
                         report.lost(f"cell #{index}: {why}")
-                        cell.outputs.append(
-                            nbformat.v4.new_output(
-                                "error",
-                                ename="MemoryLimitExceeded",
-                                evalue=why,
-                                traceback=[f"MemoryLimitExceeded: {why}"],
-                            )
-                        )
+                        cell.outputs.append(_grader_error("MemoryLimitExceeded", why))
                     else:
                         report.lost(f"the kernel died in cell #{index} (crash, memory or process limit)")
-                        cell.outputs.append(
-                            nbformat.v4.new_output("error", ename="DeadKernelError", evalue="kernel died", traceback=[])
-                        )
+                        cell.outputs.append(_grader_error("DeadKernelError", "kernel died", traceback=False))
                     break
                 if any(_is_memory_error(o) for o in cell.outputs):
                     report.problems.append(
@@ -242,6 +214,12 @@ async def _execute(notebook, workdir, limits, uid, hide, keep, report, skip=None
         # nbclient registers an exit-time cleanup for this kernel; it is already shut down
         if compat.NBCLIENT_CLEANUP.present:
             atexit.unregister(client._cleanup_kernel)
+
+
+def _grader_error(ename: str, why: str, traceback: bool = True) -> nbformat.NotebookNode:
+    """The error output the grader writes into a cell it stopped or did not run: nbgrader scores
+    the test 0, and feedback shows `why`."""
+    return nbformat.v4.new_output("error", ename=ename, evalue=why, traceback=[f"{ename}: {why}"] if traceback else [])
 
 
 async def _run_cell(

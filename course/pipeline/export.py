@@ -225,6 +225,16 @@ def _refuse_ungraded(totals: list[Total], allow: bool) -> None:
         )
 
 
+def _lms_totals(root: Path, assignment: str, allow_ungraded: bool, db_url: str | None):
+    """What both LMS files start from: penalties recomputed on the current scores (the lines saying
+    which changed), every total (refused while answers wait for hand grading, unless allowed), the
+    roster, and the totals by student id."""
+    changed = refresh_penalties(root, assignment, db_url)
+    totals = assignment_totals(root, assignment, db_url)
+    _refuse_ungraded(totals, allow_ungraded)
+    return changed, totals, load_roster(root), {t.student: t for t in totals}
+
+
 def _value(total: Total, points: float, scale: bool, missing: str) -> str:
     if not total.submitted:
         return "0.00" if missing == "zero" else ""
@@ -307,11 +317,7 @@ def export_canvas(
     db_url: str | None = None,
 ) -> ExportSummary:
     """The CSV for Canvas's Grades → Import."""
-    changed = refresh_penalties(root, assignment, db_url)
-    totals = assignment_totals(root, assignment, db_url)
-    _refuse_ungraded(totals, allow_ungraded)
-    roster = load_roster(root)
-    by_student = {t.student: t for t in totals}
+    changed, totals, roster, by_student = _lms_totals(root, assignment, allow_ungraded, db_url)
     lines = list(changed)
     rows = []
     maximum = totals[0].max_score if totals else 0.0
@@ -388,11 +394,7 @@ def export_moodle(
     db_url: str | None = None,
 ) -> ExportSummary:
     """The downloaded Moodle grading worksheet, with `Grade` (and empty `Feedback comments`) filled in."""
-    changed = refresh_penalties(root, assignment, db_url)
-    totals = assignment_totals(root, assignment, db_url)
-    _refuse_ungraded(totals, allow_ungraded)
-    roster = load_roster(root)
-    by_student = {t.student: t for t in totals}
+    changed, totals, roster, by_student = _lms_totals(root, assignment, allow_ungraded, db_url)
     sheet = read_moodle_worksheet(worksheet)
     grade_col = sheet.column("Grade")
     max_col = sheet.header.index("Maximum grade") if "Maximum grade" in sheet.header else None

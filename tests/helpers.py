@@ -3,6 +3,9 @@ the process table. One copy of each, so a change in how scores are read changes 
 
 from __future__ import annotations
 
+import contextlib
+import io
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -38,6 +41,21 @@ def course_ok(cwd: Path | None, *args: str, **options) -> str:
     result = run_course(cwd, *args, **options)
     assert result.returncode == 0, f"course {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
     return result.stdout
+
+
+def in_process(course: Path, *args: str) -> str:
+    """`course ARGS` run in `course` inside this process (the command's own parsing and printing),
+    for module-scoped fixtures; what it printed."""
+    from course.cli import main
+
+    here, out = Path.cwd(), io.StringIO()
+    os.chdir(course)
+    try:
+        with contextlib.redirect_stdout(out):
+            assert main(list(args)) == 0, args
+    finally:
+        os.chdir(here)
+    return out.getvalue()
 
 
 def gradebook_scores(

@@ -5,12 +5,9 @@ its real time. Gradebook only (no kernel, no nbgrader run): the assignment row i
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
-import io
 import json
-import os
 import shutil
 import zipfile
 from pathlib import Path
@@ -23,6 +20,7 @@ from course.cli import main
 from course.paths import course_root
 from course.pipeline.collect import collect
 from course.pipeline.roster import import_roster, load_roster
+from tests.helpers import in_process
 from tests.lms_class import build
 
 A = "00-orientation"
@@ -44,18 +42,6 @@ def new_course(where: Path, gradebook_db: Path | None = None) -> Path:
     if gradebook_db:
         shutil.copy2(gradebook_db, where / "gradebook.db")
     return where
-
-
-def in_process(course: Path, *args: str) -> str:
-    """`course ARGS` in `course`, in this process, for module-scoped fixtures."""
-    here, out = Path.cwd(), io.StringIO()
-    os.chdir(course)
-    try:
-        with contextlib.redirect_stdout(out):
-            assert main(list(args)) == 0, args
-    finally:
-        os.chdir(here)
-    return out.getvalue()
 
 
 def run(course: Path, monkeypatch, capsys, *args: str) -> str:

@@ -10,12 +10,10 @@ and `course grade`'s late penalties against stock `nbgrader autograde` on the sa
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import html
 import io
 import json
-import os
 import re
 import shutil
 import time
@@ -26,11 +24,10 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from course.cli import main
 from course.nbgrader_run import run_nbgrader
 from course.paths import course_root
 from tests.conftest import make_course_copy
-from tests.helpers import course_ok
+from tests.helpers import course_ok, in_process
 from tests.lms_class import (
     build,
     canvas_feedback_ids,
@@ -60,18 +57,6 @@ MANUAL = {
     "S2025009": 1.0,
 }
 STOCK_BATCH = ["S2025001", "S2025006", "S2025007"]  # on time, late, late in Canvas but within an extension
-
-
-def in_process(course: Path, *args: str) -> str:
-    """`course ARGS` run in `course` inside this process: the command's own parsing and printing."""
-    here, out = Path.cwd(), io.StringIO()
-    os.chdir(course)
-    try:
-        with contextlib.redirect_stdout(out):
-            assert main(list(args)) == 0, args
-    finally:
-        os.chdir(here)
-    return out.getvalue()
 
 
 def read_csv(path: Path) -> list[list[str]]:

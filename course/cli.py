@@ -171,8 +171,10 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _grade(args: argparse.Namespace) -> int:
+    from course.pipeline.grade import grade_assignment, start_worker_server
+
+    start_worker_server()  # first: it imports the grading libraries while this process does the rest
     from course.autograder.limits import Limits
-    from course.pipeline.grade import grade_assignment
     from course.pipeline.ownership import owner_name
     from course.pipeline.results import check_grading_setup, grading_notes
 

@@ -57,7 +57,7 @@ from nbformat import NotebookNode
 
 from course import settings
 from course.autograder.reads import Reads, cell_reads, defined_names
-from course.autograder.rebuild import ROLE_LOCKED, ROLE_TEST, Template, grade_id, role_of
+from course.autograder.rebuild import ROLE_LOCKED, ROLE_TEST, Template, grade_id, new_cell, new_notebook, role_of
 from course.autograder.values import EXPORT_DIR, Invalid, check, read_export
 
 VALUES_FILE = "values.json"  # in the verdict kernel's scratch folder, written by the grader
@@ -183,7 +183,7 @@ def verdict_notebook(the_plan: Plan, collected: Collected, folder: Path) -> Verd
     values_path = str(folder / VALUES_FILE)
     for kind, key in the_plan.order:
         if kind == "setup":
-            cells.append(nbformat.v4.new_code_cell(the_plan.setup[key].source))
+            cells.append(new_cell("code", the_plan.setup[key].source))
             continue
         gid = key
         document = collected.documents.get(gid)
@@ -196,12 +196,12 @@ def verdict_notebook(the_plan: Plan, collected: Collected, folder: Path) -> Verd
         else:
             documents[gid] = document
             loaders[gid] = len(cells)
-            cells.append(nbformat.v4.new_code_cell(loader_source(values_path, gid)))
+            cells.append(new_cell("code", loader_source(values_path, gid)))
             tests[gid] = len(cells)
-            cells.append(nbformat.v4.new_code_cell(the_plan.tests[gid].source))
+            cells.append(new_cell("code", the_plan.tests[gid].source))
     with open(folder / VALUES_FILE, "w", encoding="utf-8") as file:
         json.dump(documents, file, allow_nan=False, separators=(",", ":"))
-    notebook = nbformat.v4.new_notebook(cells=cells)
+    notebook = new_notebook(cells)
     notebook.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
     return VerdictRun(notebook, tests, loaders, verdicts)
 

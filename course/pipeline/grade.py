@@ -21,19 +21,29 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import nbformat
-
-from course.autograder.kernel import zygote_supported
-from course.autograder.leftovers import end_processes
-from course.autograder.limits import Limits
-from course.autograder.sandbox import full_isolation_available, require_kernel_uid
-from course.autograder.worker import Job, SubmissionResult, grade_submission, init_worker, new_uid_base, sandbox_paths
-from course.autograder.zygote import Zygote, ZygoteError
 from course.errors import IsolationError, UsageError
 from course.paths import grading_root, source_notebooks
-from course.pipeline.ownership import give_back, sqlite_files
 from course.pipeline.students import usable_student_id
+
+if TYPE_CHECKING:
+    from course.autograder.limits import Limits
+    from course.autograder.worker import Job, SubmissionResult
+
+# The worker module, imported once by the pool's server (forkserver) and inherited by every worker.
+WORKER_MODULE = "course.autograder.worker"
+
+
+def start_worker_server() -> None:
+    """Start the pool's server now, so that it imports the worker module (a second or more: the
+    notebook, Jupyter and nbgrader libraries) while this process imports and reads the rest.
+    `course grade` calls this first thing; this module imports nothing heavy at its top for the
+    same reason. Idempotent; the server ends with this process."""
+    import multiprocessing.forkserver
+
+    multiprocessing.get_context("forkserver").set_forkserver_preload([WORKER_MODULE])
+    multiprocessing.forkserver.ensure_running()
 
 
 def find_submissions(
@@ -55,6 +65,8 @@ def find_submissions(
 
 def load_templates(root: Path, assignment: str) -> dict[str, list[dict]]:
     """The instructor's notebooks of `assignment`, as cells, by notebook name."""
+    import nbformat
+
     templates = {
         p.name: [dict(c) for c in nbformat.read(p, as_version=4).cells] for p in source_notebooks(assignment, root)
     }
@@ -112,7 +124,11 @@ def grade_assignment(
     """Grade every submission of `assignment` (or only `students`'); `limits` default to the
     course's (course.autograder.limits)."""
     from course.autograder.exposure import isolation_level, refusal
-    from course.pipeline.gradebook import open_gradebook, release_checksums
+    from course.autograder.kernel import zygote_supported
+    from course.autograder.leftovers import end_processes
+    from course.autograder.limits import Limits
+    from course.autograder.sandbox import full_isolation_available, require_kernel_uid
+    from course.autograder.zygote import Zygote, ZygoteError
 
     root = (root or grading_root()).resolve()
     limits = limits or Limits.from_config(root)
@@ -123,24 +139,31 @@ def grade_assignment(
             raise IsolationError(refusal(root))
         print(refusal(root).replace("or accept the risk with", "you accepted the risk with"), file=sys.stderr)
     started = time.monotonic()
-    templates = load_templates(root, assignment)
-    with open_gradebook(root, db_url) as gb:
-        checksums = release_checksums(gb, assignment, list(templates))
     submissions, skipped = find_submissions(root, assignment, students)
-    # One zygote for the batch: it imports the kernel's libraries while the workers start.
+    # One zygote for the batch, started before anything else is read: it imports the kernels'
+    # libraries while this process reads the templates and the gradebook and the workers start.
     marker = secrets.token_hex(8)  # carried by every kernel of the batch (course.autograder.leftovers)
     shared = Zygote(marker) if submissions and zygote_supported() else None
+    if submissions:
+        start_worker_server()
     scratch_root = Path(tempfile.mkdtemp(prefix="course-grade-"))
     os.chmod(scratch_root, 0o711)
-    hide, keep = sandbox_paths(root, scratch_root)
-    # One worker more than CPUs: a worker and its kernel take turns (a message, then a cell), so
-    # an extra worker keeps every CPU busy (measured with benchmarks/autograde_speed.py).
-    jobs = max(1, min(jobs or (os.cpu_count() or 1) + 1, len(submissions) or 1))
-    meter = Progress(len(submissions)) if progress and submissions else None
     results: list[SubmissionResult] = []
-    uid_base = new_uid_base()
-    todo = [Job(uid_base, s, f, templates, checksums, scratch_root, limits, hide, keep) for s, f in submissions]
+    uid_base = None
     try:
+        from course.autograder.worker import Job, new_uid_base, sandbox_paths
+        from course.pipeline.gradebook import open_gradebook, release_checksums
+
+        templates = load_templates(root, assignment)
+        with open_gradebook(root, db_url) as gb:
+            checksums = release_checksums(gb, assignment, list(templates))
+        hide, keep = sandbox_paths(root, scratch_root)
+        # One worker more than CPUs: a worker and its kernel take turns (a message, then a cell), so
+        # an extra worker keeps every CPU busy (measured with benchmarks/autograde_speed.py).
+        jobs = max(1, min(jobs or (os.cpu_count() or 1) + 1, len(submissions) or 1))
+        meter = Progress(len(submissions)) if progress and submissions else None
+        uid_base = new_uid_base()
+        todo = [Job(uid_base, s, f, templates, checksums, scratch_root, limits, hide, keep) for s, f in submissions]
         address = None
         if shared:
             try:
@@ -159,6 +182,8 @@ def grade_assignment(
             end_processes(marker=marker)
         shutil.rmtree(scratch_root, ignore_errors=True)
         # graded as root (`sudo course grade`): the instructor's files stay the instructor's
+        from course.pipeline.ownership import give_back
+
         given_back = give_back(root, _written_by_grading(root, assignment, results, db_url))
     from course.autograder import cgroups, landlock
 
@@ -173,6 +198,7 @@ def grade_assignment(
 
 def _written_by_grading(root: Path, assignment: str, results: list[SubmissionResult], db_url: str | None) -> list[Path]:
     from course.config import database_url
+    from course.pipeline.ownership import sqlite_files
 
     graded = [root / "autograded" / r.student / assignment for r in results]
     return graded + sqlite_files(database_url(root, db_url))
@@ -190,12 +216,13 @@ def _run_pool(
     marker: str,
 ) -> list[Job]:
     """Grade `todo`; return the jobs that must be retried because a worker process was killed."""
+    from course.autograder.worker import SubmissionResult, grade_submission, init_worker
     from course.pipeline.results import write_result
 
     # forkserver, not fork: the parent holds a gradebook connection that must not be shared.
-    # The server imports this module once, and every worker starts with it already imported.
+    # The server imports the worker module once, and every worker starts with it already imported.
+    start_worker_server()
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["course.autograder.worker"])
     counter, stop = context.Value("i", 0), context.Value("b", 0)
     pending = {}
     with ProcessPoolExecutor(

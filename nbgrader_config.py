@@ -27,6 +27,8 @@ c.GradingLimits.submission_timeout = 300  # seconds for the whole notebook
 c.GradingLimits.memory_mb = 2048
 c.GradingLimits.max_processes = 256
 c.GradingLimits.max_file_mb = 64
+c.GradingLimits.max_disk_mb = 256  # all the files one submission writes, together
+c.GradingLimits.max_files = 10_000
 c.GradingLimits.max_output_bytes = 1_000_000
 c.GradingLimits.max_notebook_bytes = 20_000_000
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import nbformat
@@ -21,15 +22,29 @@ import pytest
 from course.autograder import landlock, sandbox
 from course.autograder.execute import execute
 from course.autograder.limits import Limits
-from course.autograder.worker import _kernels_get_own_uid, sandbox_paths
+from course.autograder.worker import _end_student_processes, _kernels_get_own_uid, sandbox_paths
 from course.autograder.zygote import stop_zygote
 from tests.helpers import IN_SANDBOX_ONLY, destructive_cases_can_run
 
 pytestmark = pytest.mark.slow
 UID = 4_600_000
+# Each attack meets the limit it tests; the two time limits are generous for the others, so a
+# slow machine (a kernel that takes seconds to start under load, a slow allocation) cannot end an
+# attack by time before the limit under test is reached. TIMED lowers them for the time attacks.
 LIMITS = Limits(
-    cell_timeout=6, submission_timeout=14, memory_mb=2048, max_processes=48, max_file_mb=16, max_output_bytes=200_000
+    cell_timeout=60,
+    submission_timeout=150,
+    memory_mb=2048,
+    max_processes=48,
+    max_file_mb=16,
+    max_disk_mb=100,
+    max_files=2000,
+    max_output_bytes=200_000,
 )
+TIMED = {
+    "cell-time": replace(LIMITS, cell_timeout=6),
+    "submission-time": replace(LIMITS, cell_timeout=6, submission_timeout=14),
+}
 
 PATHS = {
     "forked": {},
@@ -76,6 +91,15 @@ ATTACKS = {
     "file-size": (
         ["open('big', 'wb').write(b'x' * (40 << 20))", "print('after')"],
         lambda out, problems: "File too large" in out,
+    ),
+    # many files, each under the file-size limit: 450 MB in all against 100 MB
+    "disk": (
+        ["for i in range(30):\n    open(f'f{i}', 'wb').write(b'x' * (15 << 20))", "print('after')"],
+        lambda out, problems: "more than 100 MB of files" in problems and "after" not in out,
+    ),
+    "files": (
+        ["import os\nos.mkdir('d')\nfor i in range(6000):\n    open(f'd/{i}', 'w').close()", "print('after')"],
+        lambda out, problems: "more than 2000 files" in problems and "after" not in out,
     ),
     "output": (
         ["for i in range(50_000):\n    print('spam ' * 40)", "print('after')"],
@@ -126,13 +150,16 @@ def test_limit_holds(path, limit, tmp_path, request):
         os.chown(workdir, UID, UID)
     cells, holds = ATTACKS[limit]
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
-    report = execute(notebook, workdir, LIMITS, UID, *sandbox_paths(tmp_path, scratch))
+    report = execute(notebook, workdir, TIMED.get(limit, LIMITS), UID, *sandbox_paths(tmp_path, scratch))
     out = "\n".join(
         o.get("text", "") if o.output_type == "stream" else f"{o.get('ename')}: {o.get('evalue')}"
         for c in report.notebook.cells
         for o in c.outputs
     )
     problems = "\n".join(report.problems)
+    # as the worker does after every notebook: nothing the attack left running (48 sleeping
+    # children hold the uid's process limit) outlives it into the next kernel of the same uid
+    _end_student_processes(UID, [report.kernel_pid] if report.kernel_pid else [])
     assert holds(out, problems), (path, limit, out[-600:], problems)
     # and the grader goes on: the next kernel is healthy
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(6 * 7)")])
@@ -140,4 +167,5 @@ def test_limit_holds(path, limit, tmp_path, request):
     if _kernels_get_own_uid():
         os.chown(scratch / "next", UID, UID)
     after = execute(nb, scratch / "next", LIMITS, UID, *sandbox_paths(tmp_path, scratch))
+    _end_student_processes(UID, [after.kernel_pid] if after.kernel_pid else [])
     assert after.notebook.cells[0].outputs[0]["text"] == "42\n", after.problems

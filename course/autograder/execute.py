@@ -22,6 +22,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 
 from course.autograder import cgroups, compat
+from course.autograder.disk import DiskWatch
 from course.autograder.kernel import kernel_manager, zygote_supported
 from course.autograder.limits import Limits
 from course.autograder.sandbox import KERNEL_LOG
@@ -153,6 +154,7 @@ async def _execute(notebook, workdir, limits, uid, hide, keep, report, skip=None
                 if group is None
                 else None
             )
+            disk = DiskWatch(workdir, limits.max_disk_mb << 20, limits.max_files)
             for index, cell in enumerate(notebook.cells):
                 if cell.cell_type != "code":
                     continue
@@ -167,7 +169,7 @@ async def _execute(notebook, workdir, limits, uid, hide, keep, report, skip=None
                         f"cells from #{index} on did not run"
                     )
                     break
-                outcome = await _run_cell(client, km, cell, index, limits.cell_timeout, group or watch)
+                outcome = await _run_cell(client, km, cell, index, limits.cell_timeout, group or watch, disk)
                 if outcome in ("ok", "timeout"):
                     report.ran.add(index)
                 if outcome == "ok":
@@ -185,6 +187,10 @@ async def _execute(notebook, workdir, limits, uid, hide, keep, report, skip=None
                             "the kernel did not respond after the interrupt; later cells did not run"
                         )
                         break
+                elif outcome == "disk":
+                    report.lost(f"cell #{index}: {disk.message()}")
+                    cell.outputs.append(_grader_error("DiskLimitExceeded", disk.message()))
+                    break
                 else:
                     if watch is not None and watch.too_many:
                         why = f"the kernel started more than {limits.max_processes} processes and was stopped"
@@ -223,17 +229,40 @@ def _grader_error(ename: str, why: str, traceback: bool = True) -> nbformat.Note
 
 
 async def _run_cell(
-    client: NotebookClient, km: AsyncKernelManager, cell: NotebookNode, index: int, timeout: float, group=None
+    client: NotebookClient,
+    km: AsyncKernelManager,
+    cell: NotebookNode,
+    index: int,
+    timeout: float,
+    group=None,
+    disk: DiskWatch | None = None,
 ) -> str:
-    """'ok', 'timeout' or 'dead': a watchdog around nbclient, which can wait forever on a dead kernel.
-    With a cgroup, an OOM kill anywhere in the kernel's group (a child it forked, say) ends the
-    whole kernel: the limit is the submission's, not one process's."""
+    """'ok', 'timeout', 'dead' or 'disk': a watchdog around nbclient, which can wait forever on a
+    dead kernel. With a cgroup, an OOM kill anywhere in the kernel's group (a child it forked, say)
+    ends the whole kernel: the limit is the submission's, not one process's. Past the disk limit
+    (course.autograder.disk), during the cell or at its end, the kernel is stopped."""
     before = asyncio.all_tasks()
     task = asyncio.ensure_future(client.async_execute_cell(cell, index))
     try:
-        return await _watch_cell(task, km, timeout, group)
+        outcome = await _watch_cell(task, km, timeout, group, disk)
+        if outcome == "ok" and disk is not None and disk.check(force=True):
+            outcome = "disk"
+        if outcome == "disk":
+            await _stop_kernel(km, group)
+        return outcome
     finally:
         await _end_polls_started_since(before)
+
+
+async def _stop_kernel(km: AsyncKernelManager, group) -> None:
+    """End the kernel and, with a cgroup, everything it started (without one, the worker ends the
+    rest after the notebook: course.autograder.worker)."""
+    if isinstance(group, cgroups.KernelCgroup):
+        group.kill_all()
+    try:
+        await km.provisioner.kill()
+    except Exception:
+        pass
 
 
 async def _end_polls_started_since(before: set) -> None:
@@ -250,10 +279,14 @@ async def _end_polls_started_since(before: set) -> None:
     await asyncio.gather(*left, return_exceptions=True)
 
 
-async def _watch_cell(task: asyncio.Task, km: AsyncKernelManager, timeout: float, group) -> str:
+async def _watch_cell(task: asyncio.Task, km: AsyncKernelManager, timeout: float, group, disk=None) -> str:
     deadline = time.monotonic() + timeout
     while True:
         done, _ = await asyncio.wait({task}, timeout=0.2)
+        if disk is not None and not done and disk.check():
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+            return "disk"
         if isinstance(group, cgroups.TreeWatch):
             if group.check():
                 task.cancel()

@@ -27,6 +27,8 @@ class Limits:
     memory_mb: int = 2048  # address space of the kernel
     max_processes: int = 256  # processes and threads of the kernel's own uid (full isolation)
     max_file_mb: int = 64  # size of any file the kernel writes
+    max_disk_mb: int = 256  # all the files the kernel writes, together (course.autograder.disk)
+    max_files: int = 10_000  # how many files and folders the kernel may create
     max_open_files: int = 256
     max_output_bytes: int = 1_000_000  # output kept per submission; the rest is cut with a note
     max_notebook_bytes: int = 20_000_000  # a larger submitted notebook is not graded

@@ -27,9 +27,14 @@ def environment_for_tools() -> dict[str, str]:
     return env
 
 
+# `python -m nbgrader`, with the course package imported first: nbgrader then starts without
+# building jsonschema's IRI grammar, a second or two per command (see course/__init__.py).
+NBGRADER_MAIN = "import sys, course; from nbgrader.apps.nbgraderapp import main; sys.argv[0] = 'nbgrader'; main()"
+
+
 def run_nbgrader(course_dir: Path, *args: str, timeout: float | None = None) -> str:
     """Run `nbgrader ARGS` in `course_dir`; return its output, raise NbgraderError on failure."""
-    command = [sys.executable, "-m", "nbgrader", *args]
+    command = [sys.executable, "-c", NBGRADER_MAIN, *args]
     result = subprocess.run(
         command, cwd=course_dir, capture_output=True, text=True, timeout=timeout, env=environment_for_tools()
     )

@@ -12,6 +12,7 @@ import nbformat
 import pytest
 
 import course
+from course.autograder import worker
 from course.autograder.limits import Limits
 from course.autograder.worker import UID_BLOCK, _copy_submission, new_uid_base, read_notebook, sandbox_paths
 from course.errors import SubmissionError
@@ -155,3 +156,51 @@ def test_a_uid_block_is_aligned_and_in_the_range_kept_for_sandboxes():
     assert len({base % UID_BLOCK for base in bases}) == 1
     assert all(base >= 100_000 and base + UID_BLOCK - 1 < 2**31 - 1 for base in bases)
     assert len(bases) > 190  # random, not one block for everyone
+
+
+def _report(**fields):
+    from course.autograder.execute import ExecutionReport
+
+    report = ExecutionReport(nbformat.v4.new_notebook())
+    for name, value in fields.items():
+        setattr(report, name, value)
+    return report
+
+
+def _job(tmp_path):
+    return worker.Job(4_600_000, "s", tmp_path, {}, {}, tmp_path, Limits(), [], [])
+
+
+def test_a_kernel_that_never_answered_is_started_once_more(tmp_path, monkeypatch):
+    reports = [_report(kernel_lost=True, problems=["grading stopped: Kernel died before replying"]), _report(ran={0})]
+    calls, ended = [], []
+    monkeypatch.setattr(worker, "execute", lambda nb, *a, **k: calls.append(nb) or reports.pop(0))
+    monkeypatch.setattr(worker, "_end_student_processes", lambda uid, kernels: ended.append(uid))
+    report = worker._run_student(nbformat.v4.new_notebook, tmp_path, _job(tmp_path), 4_600_000, [])
+    assert report.ran == {0} and not report.problems
+    assert len(calls) == 2 and calls[0] is not calls[1]  # a fresh copy each time
+    assert ended == [4_600_000]  # whatever the first attempt left is ended before the second
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        {"kernel_lost": True, "kernel_pid": 1234},  # the kernel answered, then died: the student's doing
+        {"kernel_lost": True, "ran": {0}},  # a cell ran
+        {"kernel_lost": False},
+    ],
+)
+def test_a_kernel_that_ran_anything_is_not_started_again(tmp_path, monkeypatch, first):
+    calls = []
+    monkeypatch.setattr(worker, "execute", lambda nb, *a, **k: calls.append(nb) or _report(**first))
+    monkeypatch.setattr(worker, "_end_student_processes", lambda uid, kernels: None)
+    worker._run_student(nbformat.v4.new_notebook, tmp_path, _job(tmp_path), 4_600_000, [])
+    assert len(calls) == 1
+
+
+def test_a_second_failure_to_start_is_reported(tmp_path, monkeypatch):
+    failed = {"kernel_lost": True, "problems": ["grading stopped: Kernel died before replying"]}
+    monkeypatch.setattr(worker, "execute", lambda nb, *a, **k: _report(**failed))
+    monkeypatch.setattr(worker, "_end_student_processes", lambda uid, kernels: None)
+    report = worker._run_student(nbformat.v4.new_notebook, tmp_path, _job(tmp_path), 4_600_000, [])
+    assert report.kernel_lost and report.problems == ["grading stopped: Kernel died before replying"]

@@ -257,7 +257,7 @@ def _grade_notebook(
         outcome.problems.append(str(exc))
         submitted = nbformat.v4.new_notebook()
     notebook = rebuild(submitted, template)
-    report = execute(verdict.student_notebook(notebook, the_plan), workdir, job.limits, uid, job.hide, job.keep)
+    report = _run_student(lambda: verdict.student_notebook(notebook, the_plan), workdir, job, uid, kernels)
     if report.kernel_pid:
         kernels.append(report.kernel_pid)
     outcome.problems.extend(report.problems)
@@ -292,6 +292,19 @@ def _grade_notebook(
     outcome.responded = written_responses(merged, job.checksums.get(name, {}))
     outcome.graded_json = nbformat.writes(merged)
     return outcome
+
+
+def _run_student(student_copy, workdir: Path, job: Job, uid: int, kernels: list[int]):
+    """Run a fresh `student_copy()` of the notebook in the student's kernel. When the kernel never
+    answered, nothing of the student's ran: a start that failed for the grader's reasons (without
+    namespaces a kernel binds TCP ports on loopback, and another program may take one between their
+    choice and the bind) is tried once more, so the notebook is not graded 0 for it. A second
+    failure is reported as it is."""
+    report = execute(student_copy(), workdir, job.limits, uid, job.hide, job.keep)
+    if report.kernel_lost and report.kernel_pid is None and not report.ran:
+        _end_student_processes(uid, kernels)
+        report = execute(student_copy(), workdir, job.limits, uid, job.hide, job.keep)
+    return report
 
 
 def _end_student_processes(uid: int, kernels: list[int]) -> None:

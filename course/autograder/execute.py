@@ -2,8 +2,9 @@
 
 Limits (course.autograder.limits): a timeout per cell (the cell is interrupted; if the kernel
 does not respond within a few seconds, nothing more is run), a wall-time budget per submission, a
-cap on the output kept, and the sandbox's limits on memory, processes and files. What the
-executed notebook earns is course.autograder.verdicts' business.
+cap on the output kept, the sandbox's limits on memory, processes and each file, and the disk
+all the kernel's files take together (course.autograder.disk). What the executed notebook earns
+is course.autograder.verdicts' business.
 """
 
 from __future__ import annotations

@@ -22,12 +22,12 @@ import pytest
 from course.autograder import landlock, sandbox
 from course.autograder.execute import execute
 from course.autograder.limits import Limits
-from course.autograder.worker import _end_student_processes, _kernels_get_own_uid, sandbox_paths
+from course.autograder.worker import _end_student_processes, _kernels_get_own_uid, new_uid_base, sandbox_paths
 from course.autograder.zygote import stop_zygote
 from tests.helpers import IN_SANDBOX_ONLY, destructive_cases_can_run
 
 pytestmark = pytest.mark.slow
-UID = 4_600_000
+UID = new_uid_base()  # a block of its own: two runs on one machine never share a uid
 # Each attack meets the limit it tests; the two time limits are generous for the others, so a
 # slow machine (a kernel that takes seconds to start under load, a slow allocation) cannot end an
 # attack by time before the limit under test is reached. TIMED lowers them for the time attacks.

@@ -22,13 +22,13 @@ from course.autograder.execute import execute
 from course.autograder.kernel import kernel_manager
 from course.autograder.limits import Limits
 from course.autograder.sandbox import full_isolation_available
-from course.autograder.worker import sandbox_paths
+from course.autograder.worker import new_uid_base, sandbox_paths
 from course.autograder.zygote import Zygote, ZygoteClient, ZygoteError, kernel_environment, stop_zygote, zygote
 from tests.helpers import owner as process_owner
 from tests.helpers import pids, running
 
 pytestmark = pytest.mark.slow
-UID = 4_100_000
+UID = new_uid_base()  # a block of its own: two runs on one machine never share a uid
 
 
 @pytest.fixture

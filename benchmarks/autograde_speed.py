@@ -39,6 +39,7 @@ import time
 from pathlib import Path
 
 import nbformat
+import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -113,32 +114,19 @@ class CpuGroup:
                 pass
 
 
-def _children() -> dict[int, list[int]]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-                children.setdefault(ppid, []).append(int(entry.name))
-            except (OSError, ValueError, IndexError):
-                pass
-    return children
-
-
 def grader_memory_kb(pid: int) -> dict[int, int]:
-    """Proportional memory (smaps_rollup Pss, kB) of each of the grader's processes: the command,
-    the pool's server and workers, and the zygote itself, but not the zygote's children (kernels
-    and runners, which come and go with each submission and share the zygote's pages)."""
-    children, found, todo = _children(), {}, [pid]
+    """Proportional memory (Pss, kB) of each of the grader's processes: the command, the pool's
+    server and workers, and the zygote itself, but not the zygote's children (kernels and runners,
+    which come and go with each submission and share the zygote's pages)."""
+    found, todo = {}, [pid]
     while todo:
-        p = todo.pop()
         try:
-            found[p] = int(Path(f"/proc/{p}/smaps_rollup").read_text().split("\nPss:")[1].split()[0])
-            if b"course.autograder.zygote" in Path(f"/proc/{p}/cmdline").read_bytes():
-                continue  # the zygote counts, its forks do not
-        except (OSError, ValueError, IndexError):
+            process = psutil.Process(todo.pop())
+            found[process.pid] = process.memory_full_info().pss // 1024
+            if "course.autograder.zygote" not in process.cmdline():  # the zygote counts, its forks do not
+                todo += [child.pid for child in process.children()]
+        except psutil.Error:
             continue
-        todo += children.get(p, [])
     return found
 
 

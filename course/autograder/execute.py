@@ -285,19 +285,13 @@ async def _watch_cell(task: asyncio.Task, km: AsyncKernelManager, timeout: float
     while True:
         done, _ = await asyncio.wait({task}, timeout=0.2)
         if disk is not None and not done and disk.check():
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
-            return "disk"
+            return await _abandon(task, "disk")
         if isinstance(group, cgroups.TreeWatch):
             if group.check():
-                task.cancel()
-                await asyncio.gather(task, return_exceptions=True)
-                return "dead"
+                return await _abandon(task, "dead")
         elif group is not None and group.oom_kills():
             group.kill_all()
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
-            return "dead"
+            return await _abandon(task, "dead")
         if done:
             error = task.exception()  # retrieved here, so asyncio does not report it as lost
             if error is None:
@@ -308,13 +302,16 @@ async def _watch_cell(task: asyncio.Task, km: AsyncKernelManager, timeout: float
                 return "timeout"
             raise error
         if not await km.is_alive():
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
-            return "dead"
+            return await _abandon(task, "dead")
         if time.monotonic() > deadline:
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
-            return "timeout"
+            return await _abandon(task, "timeout")
+
+
+async def _abandon(task: asyncio.Task, outcome: str) -> str:
+    """Stop waiting for nbclient's cell (it is cancelled and its end awaited); return `outcome`."""
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    return outcome
 
 
 async def _responsive(client: NotebookClient, km: AsyncKernelManager, wait: float = 5.0) -> bool:

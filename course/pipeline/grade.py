@@ -149,7 +149,6 @@ def grade_assignment(
     scratch_root = Path(tempfile.mkdtemp(prefix="course-grade-"))
     os.chmod(scratch_root, 0o711)
     results: list[SubmissionResult] = []
-    uid_base = None
     try:
         from course.autograder.worker import Job, new_uid_base, sandbox_paths
         from course.pipeline.gradebook import open_gradebook, release_checksums
@@ -219,9 +218,9 @@ def _run_pool(
     from course.autograder.worker import SubmissionResult, grade_submission, init_worker
     from course.pipeline.results import write_result
 
-    # forkserver, not fork: the parent holds a gradebook connection that must not be shared.
-    # The server imports the worker module once, and every worker starts with it already imported.
-    start_worker_server()
+    # forkserver, not fork: the parent holds a gradebook connection that must not be shared. The
+    # server (started by grade_assignment, restarted by multiprocessing if it ever died) imports the
+    # worker module once, and every worker starts with it already imported.
     context = multiprocessing.get_context("forkserver")
     counter, stop = context.Value("i", 0), context.Value("b", 0)
     pending = {}

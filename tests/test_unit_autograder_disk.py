@@ -56,3 +56,39 @@ def test_it_looks_again_only_after_its_interval_unless_forced(tmp_path):
 
 def test_a_folder_that_went_away_is_empty(tmp_path):
     assert not DiskWatch(tmp_path / "gone", 1, 1).check(force=True)
+
+
+def test_a_folder_the_kernel_closed_is_opened_and_counted(tmp_path, monkeypatch):
+    hidden = tmp_path / "hidden"
+    hidden.mkdir()
+    (hidden / "big").write_bytes(b"x" * (2 << 20))
+    hidden.chmod(0o000)
+    real_scandir, refused = os.scandir, []
+
+    def scandir(path):  # as a grader without root sees it (root would read it anyway)
+        if path == str(hidden) and hidden.stat().st_mode & 0o777 == 0:
+            refused.append(path)
+            raise PermissionError(13, "Permission denied", path)
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    watch = DiskWatch(tmp_path, 1 << 20, 100)
+    assert watch.check(force=True)
+    assert refused == [str(hidden)]
+    assert "more than 1 MB of files" in watch.message()
+
+
+def test_a_closed_folder_that_cannot_be_opened_counts_as_over(tmp_path, monkeypatch):
+    (tmp_path / "hidden").mkdir()
+
+    def scandir(path):
+        if path.endswith("hidden"):
+            raise PermissionError(13, "Permission denied", path)
+        return real_scandir(path)
+
+    real_scandir = os.scandir
+    monkeypatch.setattr(os, "scandir", scandir)
+    monkeypatch.setattr(os, "chmod", lambda *a, **k: (_ for _ in ()).throw(PermissionError(1, "not yours")))
+    watch = DiskWatch(tmp_path, 1 << 30, 100)
+    assert watch.check(force=True)
+    assert "closed a folder" in watch.message()

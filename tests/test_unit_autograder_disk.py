@@ -92,3 +92,18 @@ def test_a_closed_folder_that_cannot_be_opened_counts_as_over(tmp_path, monkeypa
     watch = DiskWatch(tmp_path, 1 << 30, 100)
     assert watch.check(force=True)
     assert "closed a folder" in watch.message()
+
+
+def test_a_folder_still_refused_after_it_is_opened_counts_as_over(tmp_path, monkeypatch):
+    (tmp_path / "hidden").mkdir()
+    real_scandir = os.scandir
+
+    def scandir(path):
+        if path.endswith("hidden"):
+            raise PermissionError(13, "Permission denied", path)
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    watch = DiskWatch(tmp_path, 1 << 30, 100)
+    assert watch.check(force=True)
+    assert "closed a folder" in watch.message()

@@ -56,13 +56,14 @@ class DiskWatch:
             except PermissionError:
                 # a folder the kernel closed to hide what it holds: a grader without root runs as
                 # the kernel's own uid, so it may open it again (root reads it anyway)
-                if folder not in reopened:
+                try:
+                    if folder in reopened:  # opened, and still refused
+                        raise PermissionError(folder)
                     reopened.add(folder)
-                    try:
-                        os.chmod(folder, 0o700, follow_symlinks=False)
-                        todo.append(folder)
-                    except OSError:
-                        self.closed = True  # what cannot be counted is not allowed
+                    os.chmod(folder, 0o700, follow_symlinks=False)
+                    todo.append(folder)
+                except OSError:
+                    self.closed = True  # what cannot be counted is not allowed
             except OSError:
                 continue
         return self.over()

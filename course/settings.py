@@ -75,6 +75,12 @@ VERDICT = Setting(
     "(to compare; both are pristine processes forked before any student code ran).",
     "`kernel`; default: the verdict runner where the zygote runs",
 )
+STUDENT = Setting(
+    "COURSE_GRADING_STUDENT",
+    "`kernel` runs the student's cells in a Jupyter kernel instead of the kernel-less student runner "
+    "(to compare; both are the same sandboxed process forked from the zygote, with the same limits).",
+    "`kernel`; default: the student runner where the zygote runs",
+)
 SANDBOX_MARKER = Setting(
     "COURSE_GRADING_SANDBOX",
     "Carried by every grading kernel and its children, so the grader can find and end leftover "
@@ -83,7 +89,7 @@ SANDBOX_MARKER = Setting(
     internal=True,
 )
 
-ALL = (ROOT, DATA_DIR, ISOLATION, NO_ZYGOTE, LANDLOCK, CGROUP, VERDICT, MODE, SANDBOX_MARKER)
+ALL = (ROOT, DATA_DIR, ISOLATION, NO_ZYGOTE, LANDLOCK, CGROUP, VERDICT, STUDENT, MODE, SANDBOX_MARKER)
 
 
 def markdown() -> str:

@@ -1,5 +1,6 @@
-"""Every limit holds in every kernel path: forked from the zygote (with namespaces when this
-machine allows them, and without), and started the usual way. One test per limit per path; each
+"""Every limit holds in every path that runs student code: the student runner forked from the
+zygote (with namespaces when this machine allows them, and without), a Jupyter kernel forked from
+the zygote, and a Jupyter kernel started the usual way. One test per limit per path; each
 attack runs in a kernel of its own, and the grading goes on.
 
 CI (root, Debian, namespaces) runs every path. A root grader without namespaces runs kernels under
@@ -47,8 +48,12 @@ TIMED = {
 }
 
 PATHS = {
+    # the student runner (course.autograder.kernelless): what `course grade` uses on Linux
     "forked": {},
     "forked-without-namespaces": {"COURSE_GRADING_ISOLATION": "limits"},
+    # a Jupyter kernel forked from the same zygote (COURSE_GRADING_STUDENT=kernel)
+    "forked-kernel": {"COURSE_GRADING_STUDENT": "kernel"},
+    # a Jupyter kernel started the usual way, where the zygote cannot run (macOS)
     "started": {"COURSE_GRADING_ISOLATION": "limits", "COURSE_GRADING_NO_ZYGOTE": "1"},
 }
 # 6 GiB, a page at a time, every page touched. The blocks are let go when the limit stops the loop

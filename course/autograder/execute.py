@@ -87,10 +87,17 @@ def execute(
     hide: list[Path],
     keep: list[Path],
     skip=None,
+    kernel: bool = False,
 ) -> ExecutionReport:
     """Run every cell in order in a fresh sandboxed kernel; never raises for the student's faults.
     `skip(index, notebook)`, if given, is asked before each cell: a message means "do not run it;
-    record this error instead" (the verdict kernel skips a test whose values could not be loaded)."""
+    record this error instead" (the verdict kernel skips a test whose values could not be loaded).
+    Where the zygote runs, and unless `kernel` or `skip` asks for a Jupyter kernel, the cells run
+    in the student runner instead (course.autograder.kernelless), with the same limits and report."""
+    from course.autograder import kernelless
+
+    if not kernel and skip is None and kernelless.enabled():
+        return kernelless.execute_kernelless(notebook, workdir, limits, uid, hide, keep)
     report = ExecutionReport(notebook)
     group = None
     try:
@@ -107,14 +114,18 @@ def execute(
             report.peak_bytes = group.peak_bytes()
             group.remove()  # ends whatever the kernel left running, however it detached itself
     if report.kernel_lost:
-        last_words = _last_line(workdir / KERNEL_LOG)
-        if last_words:
-            report.problems.append(f"the kernel's last error output: {last_words}")
+        words = last_words(workdir)
+        if words:
+            report.problems.append(f"the kernel's last error output: {words}")
     return report
 
 
-def _last_line(log: Path) -> str:
+def last_words(workdir: Path) -> str:
     """The last line a dead kernel (or the sandbox around it) wrote to its error output."""
+    return _last_line(workdir / KERNEL_LOG)
+
+
+def _last_line(log: Path) -> str:
     try:
         with open(log, "rb") as file:
             file.seek(max(0, log.stat().st_size - 4096))
@@ -161,7 +172,7 @@ async def _execute(notebook, workdir, limits, uid, hide, keep, report, skip=None
                     continue
                 reason = skip(index, notebook) if skip else None
                 if reason is not None:
-                    cell.outputs = [_grader_error("AnswerNotCheckable", reason)]
+                    cell.outputs = [grader_error("AnswerNotCheckable", reason)]
                     report.ran.add(index)
                     continue
                 if time.monotonic() - started > limits.submission_timeout:
@@ -180,7 +191,7 @@ async def _execute(notebook, workdir, limits, uid, hide, keep, report, skip=None
                         f"cell #{index} ran longer than {limits.cell_timeout:.0f} s and was interrupted"
                     )
                     cell.outputs.append(
-                        _grader_error("TimeoutError", f"cell exceeded {limits.cell_timeout:.0f} s", traceback=False)
+                        grader_error("TimeoutError", f"cell exceeded {limits.cell_timeout:.0f} s", traceback=False)
                     )
                     report.executed_upto = index
                     if not await _responsive(client, km):
@@ -190,22 +201,14 @@ async def _execute(notebook, workdir, limits, uid, hide, keep, report, skip=None
                         break
                 elif outcome == "disk":
                     report.lost(f"cell #{index}: {disk.message()}")
-                    cell.outputs.append(_grader_error("DiskLimitExceeded", disk.message()))
+                    cell.outputs.append(grader_error("DiskLimitExceeded", disk.message()))
                     break
                 else:
-                    if watch is not None and watch.too_many:
-                        why = f"the kernel started more than {limits.max_processes} processes and was stopped"
-                        report.lost(f"cell #{index}: {why}")
-                        cell.outputs.append(_grader_error("ProcessLimitExceeded", why))
-                    elif (group is not None and group.oom_kills()) or (watch is not None and watch.exceeded):
-                        why = cgroups.limit_message(limits.memory_mb)
-                        report.lost(f"cell #{index}: {why}")
-                        cell.outputs.append(_grader_error("MemoryLimitExceeded", why))
-                    else:
-                        report.lost(f"the kernel died in cell #{index} (crash, memory or process limit)")
-                        cell.outputs.append(_grader_error("DeadKernelError", "kernel died", traceback=False))
+                    problem, output = death_output(index, limits, group, watch)
+                    report.lost(problem)
+                    cell.outputs.append(output)
                     break
-                if any(_is_memory_error(o) for o in cell.outputs):
+                if any(is_memory_error(o) for o in cell.outputs):
                     report.problems.append(
                         f"cell #{index} ran out of memory (MemoryError): a kernel may use at most "
                         f"{limits.memory_mb} MB per process"
@@ -223,7 +226,22 @@ async def _execute(notebook, workdir, limits, uid, hide, keep, report, skip=None
             atexit.unregister(client._cleanup_kernel)
 
 
-def _grader_error(ename: str, why: str, traceback: bool = True) -> nbformat.NotebookNode:
+def death_output(index: int, limits: Limits, group, watch) -> tuple[str, nbformat.NotebookNode]:
+    """Why the kernel ended in cell `index` (the problem to report) and the error output for the
+    cell: over the process limit, over the memory limit, or a crash."""
+    if watch is not None and watch.too_many:
+        why = f"the kernel started more than {limits.max_processes} processes and was stopped"
+        return f"cell #{index}: {why}", grader_error("ProcessLimitExceeded", why)
+    if (group is not None and group.oom_kills()) or (watch is not None and watch.exceeded):
+        why = cgroups.limit_message(limits.memory_mb)
+        return f"cell #{index}: {why}", grader_error("MemoryLimitExceeded", why)
+    return (
+        f"the kernel died in cell #{index} (crash, memory or process limit)",
+        grader_error("DeadKernelError", "kernel died", traceback=False),
+    )
+
+
+def grader_error(ename: str, why: str, traceback: bool = True) -> nbformat.NotebookNode:
     """The error output the grader writes into a cell it stopped or did not run: nbgrader scores
     the test 0, and feedback shows `why`."""
     return nbformat.v4.new_output("error", ename=ename, evalue=why, traceback=[f"{ename}: {why}"] if traceback else [])
@@ -323,7 +341,7 @@ async def _responsive(client: NotebookClient, km: AsyncKernelManager, wait: floa
         return False
 
 
-def _is_memory_error(output) -> bool:
+def is_memory_error(output) -> bool:
     """A MemoryError in a cell: an error output, or, when IPython itself ran out of memory while
     formatting the traceback, the plain traceback it falls back to on stderr. (Only a note in the
     problem list: what a student prints cannot change a score.)"""

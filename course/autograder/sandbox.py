@@ -342,6 +342,9 @@ def run_sandboxed(
             init = os.fork()  # the first child in a new PID namespace is its pid 1
             if init == 0:
                 _guarded(lambda: _be_init(options, connection_file, run_kernel))
+            # the grader holds a pidfd of this process: its interrupt (the student runner's cell
+            # timeout) goes on to the namespace's pid 1, which passes it to the kernel
+            signal.signal(signal.SIGINT, lambda s, _f: os.kill(init, s))
             os._exit(_exit_code_of(init))
         # Fallback without namespaces: limits, a session of its own (the zygote's child already
         # leads one), the scratch folder as cwd; as root, a uid of its own all the same (it

@@ -20,6 +20,9 @@ traceback display, input or AST transformers, run_cell, ipykernel, course.checks
 pandas methods, sys.settrace, signal handlers, threads, os._exit, stdout) happened in the other
 kernel, which has ended (with every process of its uid or session) before this one starts.
 
+"The student's kernel" here is whatever runs the student's cells: on Linux the student runner
+(course.autograder.kernelless, a forked process without a Jupyter kernel), else a Jupyter kernel.
+
 The notebook the student and the instructor see is the student's executed notebook with each
 test cell's outputs taken from the verdict kernel. Scores follow nbgrader's rule on those outputs.
 
@@ -309,7 +312,11 @@ def judge(run: VerdictRun, folder: Path, limits, uid: int, hide: list[Path], kee
             landlock=exposure.kernel_should_be_restricted(),
         )
         pid, pidfd = zygote().spawn(
-            options, str(folder / runner.INPUT), [], kernel_environment(folder) | {MARKER: batch_marker()}, runner=True
+            options,
+            str(folder / runner.INPUT),
+            [],
+            kernel_environment(folder) | {MARKER: batch_marker()},
+            runner="verdict",
         )
         judged.seconds_start = time.monotonic() - started
         watch = cgroups.TreeWatch(pid, limits.memory_mb << 20, limits.max_processes) if group is None else None

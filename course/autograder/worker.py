@@ -2,7 +2,8 @@
 
 A worker copies the submission into a scratch folder of its own, reads each notebook
 defensively, rebuilds it around the instructor's template (course.autograder.rebuild), runs it in
-a kernel the zygote forks into the sandbox (course.autograder.execute, .kernel, .sandbox), ends
+a process the zygote forks into the sandbox (the student runner, course.autograder.kernelless; or
+a Jupyter kernel: course.autograder.execute, .kernel, .sandbox), ends
 whatever the kernel left running (course.autograder.leftovers) and returns what the notebook
 earned (course.autograder.verdicts) with the executed notebook. It writes nothing outside its
 scratch folder: recording results is the batch's job (course.pipeline.grade).

@@ -148,8 +148,9 @@ def _run_kernel(connection_file: str, arguments: list[str]) -> int:
     return 0
 
 
-def _start_child(request: dict, zygote_pid: int) -> None:
-    """In the forked child: shed everything of the zygote's, then enter the sandbox."""
+def _start_child(request: dict, zygote_pid: int, passed: list[int]) -> None:
+    """In the forked child: shed everything of the zygote's, then enter the sandbox. The student
+    runner keeps the one descriptor its grader passed (its channel) as fd 3."""
     os.setsid()  # out of the terminal's process group: the instructor's Ctrl-C is not a student's KeyboardInterrupt
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
@@ -162,11 +163,21 @@ def _start_child(request: dict, zygote_pid: int) -> None:
     workdir = json.loads(request["options"])["workdir"]
     log = os.open(Path(workdir) / KERNEL_LOG, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     os.dup2(log, 2)
-    os.closerange(3, os.sysconf("SC_OPEN_MAX"))  # the socket to the grader, anything else inherited
+    first_closed = 3
+    if request.get("runner") == "student" and passed:
+        from course.autograder.runner import CHANNEL_FD
+
+        os.dup2(passed[0], CHANNEL_FD, inheritable=False)
+        first_closed = CHANNEL_FD + 1
+    os.closerange(first_closed, os.sysconf("SC_OPEN_MAX"))  # the socket to the zygote, anything else inherited
     os.environ.clear()
     os.environ.update(request["env"])
     options = SandboxOptions.from_json(request["options"])
-    if request.get("runner"):  # the verdict runner (course.autograder.runner), not a Jupyter kernel
+    if request.get("runner") == "student":  # the student's cells without a Jupyter kernel
+        from course.autograder import runner
+
+        body = lambda: runner.run_student(request["connection_file"])
+    elif request.get("runner"):  # the verdict runner (course.autograder.runner), not a Jupyter kernel
         from course.autograder import runner
 
         body = lambda: runner.run(options.workdir)
@@ -194,10 +205,12 @@ def _answer(connection: socket.socket) -> bool:
     import hmac
 
     try:
-        message = connection.recv(1 << 20)
+        message, passed, _, _ = socket.recv_fds(connection, 1 << 20, 1)
     except OSError:
         return False
     if not message:
+        for fd in passed:
+            os.close(fd)
         return False
     try:
         request = json.loads(message)
@@ -207,13 +220,17 @@ def _answer(connection: socket.socket) -> bool:
         zygote_pid = os.getpid()
         pid = os.fork()
     except Exception as exc:
+        for fd in passed:
+            os.close(fd)
         connection.send(json.dumps({"error": f"{type(exc).__name__}: {exc}"}).encode())
         return True
     if pid == 0:
         try:
-            _start_child(request, zygote_pid)
+            _start_child(request, zygote_pid, passed)
         finally:
             os._exit(70)
+    for fd in passed:  # the child has its copy
+        os.close(fd)
     pidfd = os.pidfd_open(pid)
     try:
         socket.send_fds(connection, [json.dumps({"pid": pid}).encode()], [pidfd])
@@ -403,10 +420,12 @@ class ZygoteClient:
         connection_file: str,
         arguments: list[str],
         env: dict[str, str],
-        runner: bool = False,
+        runner: str | None = None,
+        channel: int | None = None,
     ) -> tuple[int, int]:
-        """Fork a sandboxed kernel (or, with `runner`, the verdict runner); returns its pid and a
-        pidfd (the caller closes it)."""
+        """Fork a sandboxed kernel, or with `runner` "verdict" or "student" a runner
+        (course.autograder.runner); returns its pid and a pidfd (the caller closes it). The student
+        runner gets `channel` (a descriptor, passed to it as fd 3)."""
         request = {
             "options": options.to_json(),
             "connection_file": connection_file,
@@ -416,7 +435,7 @@ class ZygoteClient:
             "token": self.token,
         }
         try:
-            self.channel.send(json.dumps(request).encode())
+            socket.send_fds(self.channel, [json.dumps(request).encode()], [channel] if channel is not None else [])
         except OSError as exc:
             raise ZygoteError(f"the kernel zygote is gone: {exc}") from exc
         reply, fds = _receive(self.channel, REPLY_TIMEOUT, "fork a kernel")

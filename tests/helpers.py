@@ -14,6 +14,7 @@ import psutil
 from nbgrader.api import Gradebook
 
 from course.autograder.leftovers import state_and_session
+from course.autograder.sandbox import MARKER
 from course.nbgrader_run import environment_for_tools
 
 
@@ -85,6 +86,15 @@ def running(pid: int) -> bool:
 def in_session(pid: int, session: int) -> bool:
     state, its_session = state_and_session(pid)
     return state != "zombie" and its_session == session
+
+
+def carries(pid: int, marker: str) -> bool:
+    """Does the process carry a grading batch's marker (its zygote and everything that zygote
+    forked or started do: course.autograder.leftovers)?"""
+    try:
+        return psutil.Process(pid).environ().get(MARKER) == marker
+    except psutil.Error:
+        return False
 
 
 def cmdline(pid: int) -> str:

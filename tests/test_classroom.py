@@ -112,3 +112,13 @@ def test_feedback_reports_each_students_score(classroom):
     alice = _feedback_pages(classroom["homes"]["alice"])[0].read_text()
     bob = _feedback_pages(classroom["homes"]["bob"])[0].read_text()
     assert "a precision is itself a claim" in bob and "a precision is itself" not in alice
+
+
+def test_students_receive_their_feedback_pages_and_not_the_graders_report(classroom):
+    """nbgrader's generate_feedback copies every other file of autograded/ into feedback/, so the
+    grader's grading-report.json (problems, timings, hand-grade notes) is there on the instructor's
+    side; release_feedback must send the HTML pages only."""
+    assert (classroom["instructor"] / "feedback" / "alice" / A / "grading-report.json").is_file()
+    for student, home in classroom["homes"].items():
+        fetched = [p for p in (home / A / "feedback").rglob("*") if p.is_file()]
+        assert fetched and all(p.suffix == ".html" for p in fetched), (student, fetched)

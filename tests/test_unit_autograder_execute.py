@@ -9,7 +9,8 @@ import json
 import nbformat
 import pytest
 
-from course.autograder.execute import ExecutionReport, _last_line, _LimitedClient
+from course.autograder.execute import _LimitedClient
+from course.autograder.execution import ExecutionReport, _last_line
 
 v4 = nbformat.v4
 
@@ -132,7 +133,7 @@ def test_a_lost_kernel_is_marked_and_its_reason_kept():
 def test_a_memory_error_is_noted_also_when_ipython_could_not_format_its_traceback():
     """Under the memory limit IPython may fail to format the traceback and print a plain one to
     stderr instead: that cell ran out of memory all the same. Other text is not taken for it."""
-    from course.autograder.execute import is_memory_error as _is_memory_error
+    from course.autograder.execution import is_memory_error as _is_memory_error
 
     fallback = (
         "Unexpected exception formatting exception. Falling back to standard exception\n\n"

@@ -7,7 +7,7 @@ import json
 
 import nbformat
 
-from course.autograder.execute import ExecutionReport
+from course.autograder.execution import ExecutionReport
 from course.autograder.kernelless import _output, _read_outputs
 from course.autograder.limits import Limits
 from course.autograder.runner import TRUNCATED, _Capture

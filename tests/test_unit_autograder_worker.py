@@ -159,7 +159,7 @@ def test_a_uid_block_is_aligned_and_in_the_range_kept_for_sandboxes():
 
 
 def _report(**fields):
-    from course.autograder.execute import ExecutionReport
+    from course.autograder.execution import ExecutionReport
 
     report = ExecutionReport(nbformat.v4.new_notebook())
     for name, value in fields.items():

@@ -13,7 +13,6 @@ import asyncio
 import atexit
 import json
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -22,30 +21,12 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 
-from course.autograder import cgroups, compat
+from course.autograder import cgroups, compat, kernelless
 from course.autograder.disk import DiskWatch
+from course.autograder.execution import ExecutionReport, death_output, grader_error, is_memory_error, last_words
 from course.autograder.kernel import kernel_manager, zygote_supported
 from course.autograder.limits import Limits
-from course.autograder.sandbox import KERNEL_LOG
 from course.autograder.zygote import zygote
-
-
-@dataclass
-class ExecutionReport:
-    notebook: NotebookNode
-    problems: list[str] = field(default_factory=list)
-    executed_upto: int = -1  # index of the last cell that ran
-    kernel_pid: int | None = None  # the process the zygote forked (without namespaces, the kernel)
-    kernel_lost: bool = False  # the kernel died, or could not be started or reached
-    ran: set[int] = field(default_factory=set)  # indexes of the cells that ran (to the end or to an error)
-    seconds_start: float = 0.0  # from the request to the kernel answering (fork, sandbox, ipykernel)
-    seconds_cells: float = 0.0  # running the cells
-    peak_bytes: int | None = None  # the kernel group's peak memory (with a cgroup)
-
-    def lost(self, problem: str) -> None:
-        """The kernel is gone: record why (its last words are added by `execute`)."""
-        self.kernel_lost = True
-        self.problems.append(problem)
 
 
 class _LimitedClient(NotebookClient):
@@ -94,8 +75,6 @@ def execute(
     record this error instead" (the verdict kernel skips a test whose values could not be loaded).
     Where the zygote runs, and unless `kernel` or `skip` asks for a Jupyter kernel, the cells run
     in the student runner instead (course.autograder.kernelless), with the same limits and report."""
-    from course.autograder import kernelless
-
     if not kernel and skip is None and kernelless.enabled():
         return kernelless.execute_kernelless(notebook, workdir, limits, uid, hide, keep)
     report = ExecutionReport(notebook)
@@ -118,21 +97,6 @@ def execute(
         if words:
             report.problems.append(f"the kernel's last error output: {words}")
     return report
-
-
-def last_words(workdir: Path) -> str:
-    """The last line a dead kernel (or the sandbox around it) wrote to its error output."""
-    return _last_line(workdir / KERNEL_LOG)
-
-
-def _last_line(log: Path) -> str:
-    try:
-        with open(log, "rb") as file:
-            file.seek(max(0, log.stat().st_size - 4096))
-            lines = [line.strip() for line in file.read().decode(errors="replace").splitlines() if line.strip()]
-    except OSError:
-        return ""
-    return lines[-1][:300] if lines else ""
 
 
 async def _execute(notebook, workdir, limits, uid, hide, keep, report, skip=None, group=None) -> None:
@@ -224,27 +188,6 @@ async def _execute(notebook, workdir, limits, uid, hide, keep, report, skip=None
         # nbclient registers an exit-time cleanup for this kernel; it is already shut down
         if compat.NBCLIENT_CLEANUP.present:
             atexit.unregister(client._cleanup_kernel)
-
-
-def death_output(index: int, limits: Limits, group, watch) -> tuple[str, nbformat.NotebookNode]:
-    """Why the kernel ended in cell `index` (the problem to report) and the error output for the
-    cell: over the process limit, over the memory limit, or a crash."""
-    if watch is not None and watch.too_many:
-        why = f"the kernel started more than {limits.max_processes} processes and was stopped"
-        return f"cell #{index}: {why}", grader_error("ProcessLimitExceeded", why)
-    if (group is not None and group.oom_kills()) or (watch is not None and watch.exceeded):
-        why = cgroups.limit_message(limits.memory_mb)
-        return f"cell #{index}: {why}", grader_error("MemoryLimitExceeded", why)
-    return (
-        f"the kernel died in cell #{index} (crash, memory or process limit)",
-        grader_error("DeadKernelError", "kernel died", traceback=False),
-    )
-
-
-def grader_error(ename: str, why: str, traceback: bool = True) -> nbformat.NotebookNode:
-    """The error output the grader writes into a cell it stopped or did not run: nbgrader scores
-    the test 0, and feedback shows `why`."""
-    return nbformat.v4.new_output("error", ename=ename, evalue=why, traceback=[f"{ename}: {why}"] if traceback else [])
 
 
 async def _run_cell(
@@ -339,15 +282,3 @@ async def _responsive(client: NotebookClient, km: AsyncKernelManager, wait: floa
         return await _run_cell(client, km, nbformat.v4.new_code_cell("pass"), 0, wait) == "ok"
     except Exception:
         return False
-
-
-def is_memory_error(output) -> bool:
-    """A MemoryError in a cell: an error output, or, when IPython itself ran out of memory while
-    formatting the traceback, the plain traceback it falls back to on stderr. (Only a note in the
-    problem list: what a student prints cannot change a score.)"""
-    if output.get("output_type") == "error":
-        return output.get("ename") == "MemoryError"
-    if output.get("output_type") == "stream" and output.get("name") == "stderr":
-        text = output.get("text", "")
-        return "Traceback (most recent call last)" in text and text.rstrip().endswith("MemoryError")
-    return False

@@ -44,9 +44,13 @@ import nbformat
 from nbformat import NotebookNode
 
 from course import settings
-from course.autograder import cgroups
+from course.autograder import cgroups, exposure, runner
 from course.autograder.disk import DiskWatch
+from course.autograder.execution import ExecutionReport, death_output, grader_error, is_memory_error, last_words
+from course.autograder.kernel import zygote_supported
 from course.autograder.limits import Limits
+from course.autograder.sandbox import MARKER, SandboxOptions, full_isolation_available, require_kernel_uid
+from course.autograder.zygote import batch_marker, kernel_environment, zygote
 
 INTERRUPT_GRACE = 5.0  # seconds a cell has to end after the interrupt, as execute._responsive allows
 START_TIMEOUT = 60.0  # as nbclient's startup_timeout for a kernel
@@ -57,8 +61,6 @@ POLL = 0.2  # seconds between checks of memory, processes and disk while a cell 
 def enabled() -> bool:
     """The student runner needs the zygote (Linux); COURSE_GRADING_STUDENT=kernel, or a platform
     without it, grades with a Jupyter kernel (course.autograder.execute)."""
-    from course.autograder.kernel import zygote_supported
-
     return zygote_supported() and settings.STUDENT.get() != "kernel"
 
 
@@ -115,14 +117,9 @@ class _Lines:
 
 def execute_kernelless(
     notebook: NotebookNode, workdir: Path, limits: Limits, uid: int, hide: list[Path], keep: list[Path]
-):
+) -> ExecutionReport:
     """execute()'s contract (an ExecutionReport; never raises for the student's faults), in the
     student runner."""
-    from course.autograder import exposure, runner
-    from course.autograder.execute import ExecutionReport, is_memory_error, last_words
-    from course.autograder.sandbox import MARKER, SandboxOptions, full_isolation_available, require_kernel_uid
-    from course.autograder.zygote import batch_marker, kernel_environment, zygote
-
     report = ExecutionReport(notebook)
     code = [i for i, c in enumerate(notebook.cells) if c.cell_type == "code"]
     group = watch = None
@@ -218,8 +215,6 @@ class _Session:
         self.interrupted_at: float | None = None
 
     def run(self) -> None:
-        from course.autograder.execute import grader_error
-
         report, limits = self.report, self.limits
         self._wait_for("ready", self.started + START_TIMEOUT)
         report.seconds_start = time.monotonic() - self.started
@@ -276,8 +271,6 @@ class _Session:
         self.added.setdefault(index, []).append(output)
 
     def _stopped(self, index: int, outcome: str) -> None:
-        from course.autograder.execute import death_output, grader_error
-
         if outcome == "disk":
             self.report.lost(f"cell #{index}: {self.disk.message()}")
             self._add(index, grader_error("DiskLimitExceeded", self.disk.message()))

@@ -29,6 +29,7 @@ from course.autograder.sandbox import MARKER, full_isolation_available
 from course.autograder.worker import UID_BLOCK
 from course.nbgrader_run import environment_for_tools, run_nbgrader
 from course.paths import course_root
+from course.pipeline import results
 from course.pipeline.grade import grade_assignment
 from tests.helpers import (
     IN_SANDBOX_ONLY,
@@ -105,6 +106,13 @@ def with_answer(code: str):
     return build
 
 
+def replaced(text: str, old: str, new: str) -> str:
+    """The submitted file's text with `old` replaced once (which must be there: a case that
+    changes nothing would prove nothing)."""
+    assert old in text, old
+    return text.replace(old, new, 1)
+
+
 def edit(fn):
     def build(nb):
         fn(nb)
@@ -131,6 +139,15 @@ CASES = {
     "json-not-a-notebook": ("raw", lambda text: '{"hello": 1}', ALL_ZERO, "not a notebook"),
     "future-nbformat": ("raw", lambda text: text.replace('"nbformat": 4', '"nbformat": 5'), ALL_ZERO, "format version"),
     "utf16": ("bytes", lambda text: text.encode("utf-16"), ALL_ZERO, "not UTF-8"),
+    # JSON can spell a lone surrogate, which UTF-8 cannot encode: the graded notebook is written all
+    # the same (the character replaced) and the batch's parent goes on
+    "lone-surrogate-in-source": (
+        "raw",
+        lambda text: text.replace("answer = 42", "answer = 42  # \\ud800", 1),
+        FULL,
+        None,
+    ),
+    "lone-surrogate-in-output": ("nb", with_answer("print('\\ud800')\nanswer = 42"), FULL, None),
     "huge-file": (
         "raw",
         lambda text: text.replace('"metadata": {', '"metadata": {"pad": "' + "x" * 25_000_000 + '", ', 1),
@@ -355,6 +372,8 @@ def batch(tmp_path_factory):
     (submitted / "timestamp-garbage" / ASSIGNMENT).mkdir(parents=True)
     (submitted / "timestamp-garbage" / ASSIGNMENT / "adv.ipynb").write_text(honest_text)
     (submitted / "timestamp-garbage" / ASSIGNMENT / "timestamp.txt").write_text("\x00not a date" * 1000)
+    (submitted / "unrecordable" / ASSIGNMENT).mkdir(parents=True)
+    (submitted / "unrecordable" / ASSIGNMENT / "adv.ipynb").write_text(honest_text)
 
     protected = [
         course / "notebooks",
@@ -364,15 +383,24 @@ def batch(tmp_path_factory):
     ]
     before = _fingerprint(protected)
     os.environ["COURSE_GRADER_SECRET"] = "the gradebook's password"
-    report = grade_assignment(
-        ASSIGNMENT,
-        root=course,
-        jobs=2,
-        progress=False,
-        limits=Limits(
-            cell_timeout=3, submission_timeout=25, memory_mb=1024, max_processes=64, max_notebook_bytes=10_000_000
-        ),
-    )
+    real_write = results.write_result
+
+    def write_failing_once(gb, root, assignment, folder, result):  # a fault of ours, for one student
+        if result.student == "unrecordable":
+            raise RuntimeError("simulated: the gradebook refused this one")
+        return real_write(gb, root, assignment, folder, result)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(results, "write_result", write_failing_once)
+        report = grade_assignment(
+            ASSIGNMENT,
+            root=course,
+            jobs=2,
+            progress=False,
+            limits=Limits(
+                cell_timeout=3, submission_timeout=25, memory_mb=1024, max_processes=64, max_notebook_bytes=10_000_000
+            ),
+        )
     del os.environ["COURSE_GRADER_SECRET"]
     after = _fingerprint(protected)
     server.shutdown()
@@ -398,7 +426,13 @@ def _fingerprint(paths):
 
 def test_the_batch_grades_everyone(batch):
     graded = {r.student for r in batch["report"].results}
-    assert graded == set(CASES) | {"honest-1", "honest-2", "timestamp-garbage"}
+    assert graded == set(CASES) | {"honest-1", "honest-2", "timestamp-garbage", "unrecordable"}
+
+
+def test_a_submission_that_cannot_be_recorded_is_said_and_the_batch_goes_on(batch):
+    result = next(r for r in batch["report"].results if r.student == "unrecordable")
+    assert any(p.startswith("not recorded in the gradebook: RuntimeError") for p in result.problems)
+    assert all(batch["scores"][(student, t)] == 1 for student in ("honest-1", "honest-2") for t in TESTS)
 
 
 def test_honest_students_get_full_marks(batch):

@@ -12,6 +12,7 @@ tests/test_verdict_adversarial.py (whose submissions run in the runner by defaul
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -43,12 +44,9 @@ def _own_zygote():
     stop_zygote()
 
 
-def run(cells: list[str], mode: str, monkeypatch, limits: Limits = LIMITS, files: dict[str, bytes] | None = None):
-    """Execute `cells` in the runner or a kernel ("runner" / "kernel"), as the worker does."""
-    if mode == "kernel":
-        monkeypatch.setenv("COURSE_GRADING_STUDENT", "kernel")
-    else:
-        monkeypatch.delenv("COURSE_GRADING_STUDENT", raising=False)
+@contextlib.contextmanager
+def student_folder(files: dict[str, bytes] | None = None):
+    """(scratch root, the student's folder in it) as `course grade` makes them, removed after."""
     scratch = Path(tempfile.mkdtemp(prefix="course-grade-"))
     try:
         os.chmod(scratch, 0o711)
@@ -59,12 +57,27 @@ def run(cells: list[str], mode: str, monkeypatch, limits: Limits = LIMITS, files
         if _kernels_get_own_uid():
             for path in [workdir, *workdir.iterdir()]:
                 os.chown(path, UID, UID)
-        notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
-        report = execute(notebook, workdir, limits, UID, *sandbox_paths(scratch / "course", scratch))
-        _end_student_processes(UID, [report.kernel_pid] if report.kernel_pid else [])
-        return report
+        yield scratch, workdir
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def execute_cells(cells: list[str], scratch: Path, workdir: Path, limits: Limits = LIMITS):
+    """Execute `cells` in `workdir` as the worker does, and end what they left running."""
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    report = execute(notebook, workdir, limits, UID, *sandbox_paths(scratch / "course", scratch))
+    _end_student_processes(UID, [report.kernel_pid] if report.kernel_pid else [])
+    return report
+
+
+def run(cells: list[str], mode: str, monkeypatch, limits: Limits = LIMITS, files: dict[str, bytes] | None = None):
+    """Execute `cells` in the runner or a kernel ("runner" / "kernel") in a folder of their own."""
+    if mode == "kernel":
+        monkeypatch.setenv("COURSE_GRADING_STUDENT", "kernel")
+    else:
+        monkeypatch.delenv("COURSE_GRADING_STUDENT", raising=False)
+    with student_folder(files) as (scratch, workdir):
+        return execute_cells(cells, scratch, workdir, limits)
 
 
 def text_of(report) -> str:
@@ -237,3 +250,76 @@ def test_output_past_the_budget_is_cut_in_every_kind_of_output(monkeypatch):
     kept = report.notebook.cells[0].outputs
     assert len(kept) < 250 and "output truncated" in kept[-1].text
     assert "after" not in text_of(report)  # the budget is the submission's, as with a kernel
+
+
+# --- what a cell can leave in the folder for the grader, or for the next notebook's process ----------
+
+
+@pytest.mark.timeout(120)
+def test_a_fifo_in_place_of_the_kernel_log_does_not_hold_the_grader(monkeypatch):
+    report = run(
+        ["import os\nos.unlink('.kernel-log')\nos.mkfifo('.kernel-log')\nos._exit(1)", "print('after')"],
+        "runner",
+        monkeypatch,
+    )
+    assert report.kernel_lost and "kernel died in cell #0" in "\n".join(report.problems)
+
+
+def test_a_link_planted_for_the_next_notebooks_log_is_not_followed(monkeypatch):
+    """Every notebook of a submission runs in the same folder: a link left where the next
+    process's log goes must not make the grader (root, outside the sandbox) write through it."""
+    monkeypatch.delenv("COURSE_GRADING_STUDENT", raising=False)
+    with student_folder() as (scratch, workdir):
+        victim = scratch / "victim.txt"  # outside the student's folder, as the course's files are
+        victim.write_text("intact\n")
+        plant = f"import os\nos.unlink('.kernel-log')\nos.symlink({str(victim)!r}, '.kernel-log')"
+        for cells in ([plant], ["import os\nos.write(2, b'written through the link?\\n')"]):
+            report = execute_cells(cells, scratch, workdir)
+            assert report.problems == [], report.problems
+        assert victim.read_text() == "intact\n"
+        assert not (workdir / ".kernel-log").is_symlink()
+
+
+def test_text_outside_ascii_counts_against_the_budget_as_the_grader_reads_it(monkeypatch):
+    report = run(["print('\\U0001F600' * 1_000_000)", "print('after')"], "runner", monkeypatch)
+    first = report.notebook.cells[0].outputs
+    assert "output truncated" in first[-1].text, report.problems
+    assert report.problems == []  # cut by the runner's budget, not lost at the grader's cap
+
+
+def test_a_lone_surrogate_in_an_output_is_kept_replaced(monkeypatch):
+    report = run(["print('\\ud800 and on')"], "runner", monkeypatch)
+    assert report.problems == []
+    assert report.notebook.cells[0].outputs[0].text.endswith(" and on\n")
+
+
+def test_the_submissions_own_modules_import_as_in_a_kernel(monkeypatch):
+    for mode in ("runner", "kernel"):
+        report = run(
+            ["import helper_of_mine\nprint(helper_of_mine.VALUE)"],
+            mode,
+            monkeypatch,
+            files={"helper_of_mine.py": b"VALUE = 'found'\n"},
+        )
+        assert text_of(report) == "found\n", (mode, report.problems, text_of(report))
+
+
+def test_a_timed_out_cell_shows_the_graders_timeout_only_as_with_a_kernel(monkeypatch):
+    for mode in ("runner", "kernel"):
+        report = run(["import time\ntime.sleep(60)", "print('after')"], mode, monkeypatch)
+        assert [o.get("ename") for o in report.notebook.cells[0].outputs] == ["TimeoutError"], mode
+        assert [c.source for c in report.notebook.cells] == ["import time\ntime.sleep(60)", "print('after')"], mode
+        assert text_of(report).endswith("after\n"), mode
+
+
+def test_a_display_update_cannot_grow_the_notebook_past_the_output_limit(monkeypatch):
+    """2,000 tiny outputs under one display id, then one 300 KB update: applied to each, it would
+    be 600 MB of notebook. Counted once per output it changes, it is over the budget."""
+    cells = [
+        "from IPython.display import display, update_display\n"
+        "for _ in range(2000):\n    display({'text/plain': ''}, raw=True, display_id='a')",
+        "update_display({'text/plain': 'y' * 300_000}, raw=True, display_id='a')",
+    ]
+    for mode in ("runner", "kernel"):
+        report = run(cells, mode, monkeypatch)
+        assert len(nbformat.writes(report.notebook)) < 2_000_000, mode

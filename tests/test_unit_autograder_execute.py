@@ -5,6 +5,7 @@ words, and how a lost kernel is recorded. Running cells is left to the slow test
 from __future__ import annotations
 
 import json
+import os
 
 import nbformat
 import pytest
@@ -144,3 +145,20 @@ def test_a_memory_error_is_noted_also_when_ipython_could_not_format_its_tracebac
     assert not _is_memory_error(nbformat.v4.new_output("error", ename="ValueError", evalue="", traceback=[]))
     assert not _is_memory_error(nbformat.v4.new_output("stream", name="stdout", text=fallback))
     assert not _is_memory_error(nbformat.v4.new_output("stream", name="stderr", text="MemoryError\n"))
+
+
+def test_last_line_follows_no_link_and_waits_on_no_fifo(tmp_path):
+    """The log is in the student's folder: a link to a secret, or a FIFO that would block the
+    grader forever, gives no last words."""
+    secret = tmp_path / "secret"
+    secret.write_text("the password\n")
+    (tmp_path / "link").symlink_to(secret)
+    assert _last_line(tmp_path / "link") == ""
+    os.mkfifo(tmp_path / "fifo")
+    holder = os.open(tmp_path / "fifo", os.O_RDONLY | os.O_NONBLOCK)
+    writer = os.open(tmp_path / "fifo", os.O_WRONLY)  # a live writer: a plain open() would block on read
+    try:
+        assert _last_line(tmp_path / "fifo") == ""
+    finally:
+        os.close(writer)
+        os.close(holder)

@@ -4,6 +4,7 @@ and the output budget inside the runner (course.autograder.kernelless, course.au
 from __future__ import annotations
 
 import json
+import os
 
 import nbformat
 
@@ -149,3 +150,67 @@ def test_consecutive_text_joins_one_stream_and_empty_text_adds_nothing():
     capture.text("stdout", "b")
     capture.text("stderr", "c")
     assert [(o["name"], o["text"]) for o in capture.outputs] == [("stdout", "ab"), ("stderr", "c")]
+
+
+def test_a_fifo_in_place_of_the_outputs_file_is_not_waited_on(tmp_path):
+    os.mkfifo(tmp_path / "outputs.jsonl")
+    holder = os.open(tmp_path / "outputs.jsonl", os.O_RDONLY | os.O_NONBLOCK)  # a writer could now open it
+    try:
+        nb = notebook(1)
+        report = ExecutionReport(nb)
+        report.ran = {0}
+        _read_outputs(tmp_path / "outputs.jsonl", nb, report, Limits(), [0])
+        assert nb.cells[0].outputs == [] and report.problems == []
+    finally:
+        os.close(holder)
+
+
+def test_lines_nested_past_the_parsers_depth_are_dropped_not_raised(tmp_path):
+    lines = ["[" * 5000, '{"cell": 0, "outputs": [' + "[" * 5000 + "]}"]
+    nb = read(
+        tmp_path,
+        [*lines, {"cell": 1, "outputs": [{"output_type": "stream", "name": "stdout", "text": "ok"}]}],
+        ran={0, 1},
+    )
+    assert nb.cells[1].outputs[0].text == "ok"
+
+
+def test_display_updates_count_once_for_every_output_they_change(tmp_path):
+    """5,000 small outputs with one display id, then updates of 100 KB each: applied, they
+    would make a notebook of gigabytes. Past the cap they are not applied."""
+    limits = Limits(max_output_bytes=1_000_000)
+    small = [{"output_type": "display_data", "data": {"text/plain": ""}, "metadata": {}, "display_id": "a"}] * 5_000
+    update = {"update": "a", "data": {"text/plain": "y" * 100_000}, "metadata": {}}
+    nb = read(tmp_path, [{"cell": 0, "outputs": small}, *[update] * 50], ran={0}, n=1, limits=limits)
+    assert len(nb.cells[0].outputs) == 5_000
+    assert all(o.data["text/plain"] == "" for o in nb.cells[0].outputs)
+
+
+def test_nan_and_infinity_become_null_and_the_notebook_stays_valid(tmp_path):
+    line = (
+        '{"cell": 0, "outputs": [{"output_type": "display_data", "data": {"application/json": {"v": NaN}},'
+        ' "metadata": {"w": Infinity}}]}'
+    )
+    nb = read(tmp_path, [line], ran={0}, n=1)
+    assert nb.cells[0].outputs[0].data["application/json"] == {"v": None}
+    nbformat.validate(nb)
+    assert "NaN" not in nbformat.writes(nb)
+
+
+def test_json_data_only_under_a_json_mime_type(tmp_path):
+    bad = {"output_type": "display_data", "data": {"text/json": {"a": 1}}, "metadata": {}}
+    good = {"output_type": "display_data", "data": {"application/vnd.course+json": {"a": 1}}, "metadata": {}}
+    nb = read(tmp_path, [{"cell": 0, "outputs": [bad, good]}], ran={0}, n=1)
+    assert [list(o.data) for o in nb.cells[0].outputs] == [["application/vnd.course+json"]]
+
+
+def test_a_file_past_the_cap_is_said(tmp_path):
+    limits = Limits(max_output_bytes=1000)
+    filler = {"cell": 0, "outputs": [{"output_type": "stream", "name": "stdout", "text": "x" * 100}]}
+    nb = notebook(1)
+    report = ExecutionReport(nb)
+    report.ran = {0}
+    (tmp_path / "o.jsonl").write_text("\n".join(json.dumps(filler) for _ in range(3000)) + "\n")
+    _read_outputs(tmp_path / "o.jsonl", nb, report, limits, [0])
+    assert report.problems and report.problems[0].startswith("outputs past")
+    assert nb.cells[0].outputs[0].text == "x" * 100

@@ -204,3 +204,11 @@ def test_a_second_failure_to_start_is_reported(tmp_path, monkeypatch):
     monkeypatch.setattr(worker, "_end_student_processes", lambda uid, kernels: None)
     report = worker._run_student(nbformat.v4.new_notebook, tmp_path, _job(tmp_path), 4_600_000, [])
     assert report.kernel_lost and report.problems == ["grading stopped: Kernel died before replying"]
+
+
+def test_lone_surrogates_are_replaced_so_the_graded_notebook_can_be_written():
+    """JSON may spell a lone surrogate ("\\ud800", in a submitted cell or a student's output);
+    UTF-8 cannot encode it, and writing it would stop the batch's parent."""
+    text = worker.encodable(json.loads('"a \\ud800 b \\udfff c \\ud83d\\ude00"'))
+    assert text == "a \ufffd b \ufffd c \U0001f600"
+    text.encode("utf-8")

@@ -4,12 +4,13 @@ forking and ending zygotes is covered by the slow tests (tests/test_zygote.py)."
 
 from __future__ import annotations
 
+import os
 import pkgutil
 
 import course.widgets
 from course import settings
 from course.autograder.sandbox import MARKER
-from course.autograder.zygote import course_modules, kernel_environment
+from course.autograder.zygote import _new_log, course_modules, kernel_environment
 from course.paths import data_dir
 
 
@@ -68,3 +69,27 @@ def test_the_environment_holds_text_only(tmp_path):
     """os.execve and Popen(env=...) accept only strings."""
     environment = kernel_environment(tmp_path)
     assert all(isinstance(k, str) and isinstance(v, str) for k, v in environment.items())
+
+
+def test_a_new_kernel_log_never_goes_through_what_the_last_kernel_left(tmp_path):
+    """The zygote opens each kernel's log with its own rights (root, outside the sandbox), in the
+    submission's folder, where an earlier kernel may have left a link or a FIFO by that name."""
+    victim = tmp_path / "victim"
+    victim.write_text("intact\n")
+    for planted in ("link", "fifo", "directory"):
+        log = tmp_path / f"{planted}.log"
+        if planted == "link":
+            log.symlink_to(victim)
+        elif planted == "fifo":
+            os.mkfifo(log)
+        else:
+            log.mkdir()
+        fd = _new_log(log)
+        try:
+            os.write(fd, b"kernel error\n")
+        finally:
+            os.close(fd)
+        assert victim.read_text() == "intact\n", planted
+        assert planted == "directory" or (
+            log.is_file() and not log.is_symlink() and log.read_text() == "kernel error\n"
+        )

@@ -65,5 +65,11 @@ NBCLIENT_CLEANUP = Hook(
     "removed from atexit once the grader has shut the kernel down itself",
     "nbclient's exit-time clean-up of an already stopped kernel: harmless, a little memory per kernel",
 )
+DISPLAY_UPDATE = Hook(
+    NotebookClient,
+    "_update_display_id",
+    "counts a display update against the output budget once for every output it changes",
+    "updates are not counted: a submission could grow its graded notebook past the output limit",
+)
 
-HOOKS = (WAIT, CONTROL_SOCKET, KERNEL_INFO, CLIENT_CONTEXT, PROVISIONER_PROCESS, NBCLIENT_CLEANUP)
+HOOKS = (WAIT, CONTROL_SOCKET, KERNEL_INFO, CLIENT_CONTEXT, PROVISIONER_PROCESS, NBCLIENT_CLEANUP, DISPLAY_UPDATE)

@@ -59,6 +59,17 @@ class _LimitedClient(NotebookClient):
             # never stop grading the notebook because of it
             return None
 
+    if compat.DISPLAY_UPDATE.present:
+
+        def _update_display_id(self, display_id, msg):
+            """An update rewrites every output shown with its display id: it costs its size once for
+            each, or 20,000 tiny outputs and one large update would make gigabytes of notebook."""
+            targets = sum(len(v) for v in self._display_id_map.get(display_id, {}).values())
+            self._spent += len(json.dumps(msg.get("content", {}), default=str)) * targets
+            if self._spent > self.max_output_bytes:
+                return None
+            return super()._update_display_id(display_id, msg)
+
 
 def execute(
     notebook: NotebookNode,
@@ -276,9 +287,16 @@ async def _abandon(task: asyncio.Task, outcome: str) -> str:
 
 
 async def _responsive(client: NotebookClient, km: AsyncKernelManager, wait: float = 5.0) -> bool:
-    """After an interrupt, does the kernel run a trivial cell within `wait` seconds?"""
+    """After an interrupt, does the kernel run a trivial cell within `wait` seconds? The probe runs
+    as a cell of its own at the notebook's end, and is taken out again: nbclient stores an executed
+    cell at the index it is given, and the probe must not take the place of a notebook's cell."""
+    probe = nbformat.v4.new_code_cell("pass")
+    client.nb.cells.append(probe)
+    index = len(client.nb.cells) - 1
     try:
         await km.interrupt_kernel()
-        return await _run_cell(client, km, nbformat.v4.new_code_cell("pass"), 0, wait) == "ok"
+        return await _run_cell(client, km, probe, index, wait) == "ok"
     except Exception:
         return False
+    finally:
+        del client.nb.cells[index]

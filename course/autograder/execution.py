@@ -5,6 +5,8 @@ so both paths tell the student and the instructor the same thing."""
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,12 +42,22 @@ def last_words(workdir: Path) -> str:
 
 
 def _last_line(log: Path) -> str:
+    """The log is in the student's folder, where student code may have put a link, a FIFO or a
+    huge file in its place: never followed, never waited on, at most its last 4 KB read."""
     try:
-        with open(log, "rb") as file:
-            file.seek(max(0, log.stat().st_size - 4096))
-            lines = [line.strip() for line in file.read().decode(errors="replace").splitlines() if line.strip()]
+        fd = os.open(log, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
         return ""
+    try:
+        size = os.fstat(fd)
+        if not stat.S_ISREG(size.st_mode):
+            return ""
+        tail = os.pread(fd, 4096, max(0, size.st_size - 4096))
+    except OSError:
+        return ""
+    finally:
+        os.close(fd)
+    lines = [line.strip() for line in tail.decode(errors="replace").splitlines() if line.strip()]
     return lines[-1][:300] if lines else ""
 
 

@@ -24,19 +24,25 @@ speak on its channel. Both are read as untrusted data, and decide nothing: a tes
 from the verdict runner, on exported values (course.autograder.verdict). A runner that breaks the
 protocol is stopped, and the cells it had not finished did not run.
 
-Differences a reader of the graded notebook may see: no widget state is saved (nbclient keeps it
-in the notebook's metadata; the course's widgets carry a static HTML snapshot in their output
-either way: course.widgets.static), and output an `ipywidgets.Output` captures appears in the cell
-itself. COURSE_GRADING_STUDENT=kernel grades with a Jupyter kernel instead.
+Differences a reader of the graded notebook may see (scores never depend on them):
+- no widget state is saved (nbclient keeps it in the notebook's metadata; the course's widgets
+  carry a static HTML snapshot in their output either way: course.widgets.static), and output an
+  `ipywidgets.Output` captures appears in the cell itself;
+- what a program the cell starts writes straight to the process's output (`os.system`,
+  `subprocess` without capture) is not in the cell (ipykernel forwards it; `!cmd` works in both);
+- a cell stopped by a limit keeps only the grader's error output, not what it printed before.
+COURSE_GRADING_STUDENT=kernel grades with a Jupyter kernel instead.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import select
 import signal
 import socket
+import stat
 import time
 from pathlib import Path
 
@@ -105,7 +111,7 @@ class _Lines:
                 raise _Protocol
             try:
                 message = json.loads(line)
-            except ValueError as exc:
+            except Exception as exc:  # not JSON, or nested past the parser's depth
                 raise _Protocol from exc
             if not isinstance(message, dict):
                 raise _Protocol
@@ -185,9 +191,15 @@ def execute_kernelless(
         if group is not None:
             report.peak_bytes = group.peak_bytes()
             group.remove()  # ends whatever the runner left running, however it detached itself
-    _read_outputs(workdir / runner.OUTPUTS, notebook, report, limits, code)
+    try:
+        _read_outputs(workdir / runner.OUTPUTS, notebook, report, limits, code)
+    except Exception as exc:  # never expected (each line is guarded): said, and grading goes on
+        report.problems.append(f"the cells' outputs could not be read: {type(exc).__name__}")
     for index, outputs in added.items():
-        notebook.cells[index].outputs.extend(outputs)
+        cell = notebook.cells[index]
+        if any(o.get("ename") == "TimeoutError" for o in outputs):  # the grader's interrupt, as with a kernel:
+            cell.outputs = [o for o in cell.outputs if o.get("ename") != "KeyboardInterrupt"]  # not the student's
+        cell.outputs.extend(outputs)
     for index in sorted(report.ran):
         if any(is_memory_error(o) for o in notebook.cells[index].outputs):
             report.problems.append(
@@ -303,13 +315,9 @@ class _Session:
                 return "timeout" if self.interrupted_at is not None else "ok"
             if self.pidfd in readable:
                 return "dead" if not self._drained_end() else ("timeout" if self.interrupted_at is not None else "ok")
-            if self.disk.check():
-                return "disk"
-            if isinstance(self.watch, cgroups.TreeWatch) and self.watch.check():
-                return "dead"
-            if self.group is not None and self.group.oom_kills():
-                self.group.kill_all()
-                return "dead"
+            over = self._over_limit()
+            if over:
+                return over
             now = time.monotonic()
             if self.interrupted_at is None and now - self.cell_started > limits.cell_timeout:
                 self.interrupted_at = now
@@ -319,6 +327,18 @@ class _Session:
                     pass
             elif self.interrupted_at is not None and now - self.interrupted_at > INTERRUPT_GRACE:
                 return "unresponsive"
+
+    def _over_limit(self) -> str | None:
+        """'disk' or 'dead' (memory, processes) when the runner's processes are past a limit:
+        checked every POLL seconds whenever student code may be running, in a cell or not."""
+        if self.disk.check():
+            return "disk"
+        if isinstance(self.watch, cgroups.TreeWatch) and self.watch.check():
+            return "dead"
+        if self.group is not None and self.group.oom_kills():
+            self.group.kill_all()
+            return "dead"
+        return None
 
     def _drained_end(self) -> bool:
         """The runner has ended: did it end the running cell just before (its last message)?"""
@@ -338,7 +358,7 @@ class _Session:
         when the runner ends, breaks the protocol or never starts it."""
         deadline = time.monotonic() + NEXT_CELL_TIMEOUT
         while True:
-            readable = self.lines.ready(max(0.0, deadline - time.monotonic()), (self.pidfd,))
+            readable = self.lines.ready(POLL, (self.pidfd,))
             if self.lines in readable:
                 try:
                     message = self.lines.message()
@@ -348,22 +368,29 @@ class _Session:
                     return True
                 self._stopped(index, "protocol" if message is not None else "dead")
                 return False
-            if self.pidfd in readable or not readable:
-                self._stopped(index, "dead" if self.pidfd in readable else "protocol")
+            if self.pidfd in readable:
+                self._stopped(index, "dead")
+                return False
+            over = self._over_limit()  # student code (a thread, a child) may run between cells too
+            if over or time.monotonic() > deadline:
+                self._stopped(index, over or "protocol")
                 return False
 
     def _wait_for(self, key: str, deadline: float) -> None:
         """The runner's first message, before any student code ran."""
         while True:
-            readable = self.lines.ready(max(0.0, deadline - time.monotonic()), (self.pidfd,))
+            readable = self.lines.ready(POLL, (self.pidfd,))
             if self.lines in readable:
-                message = self.lines.message()
+                try:
+                    message = self.lines.message()
+                except _Protocol:
+                    message = None
                 if message is not None and message.get(key):
                     return
                 raise RuntimeError("the runner did not start")
             if self.pidfd in readable:
                 raise RuntimeError("the runner ended before it started")
-            if not readable:
+            if time.monotonic() > deadline:
                 raise RuntimeError(f"the runner did not start within {START_TIMEOUT:.0f} s")
 
 
@@ -392,63 +419,93 @@ def _remove(path: Path) -> None:
 
 def _read_outputs(path: Path, notebook: NotebookNode, report, limits: Limits, code: list[int]) -> None:
     """Put each cell's outputs, as the runner wrote them, into `notebook`: only cells that ran,
-    only well-formed outputs (anything else is dropped), at most a bounded amount."""
+    only well-formed outputs (anything else is dropped), at most `cap` bytes in all, display
+    updates counted once for every output they change. Student code can write this file: nothing
+    in it may raise, loop or allocate past the cap."""
     cap = 2 * limits.max_output_bytes + 200_000 * max(1, len(code))
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "rb") as file:
-            raw = file.read(cap)
-    except OSError:
-        return
+    raw = _bounded_read(path, cap + 1)
+    if len(raw) > cap:
+        report.problems.append(f"outputs past {cap / 1e6:.1f} MB were not kept")
+        raw = raw[:cap]
+    spent = 0
     by_display_id: dict[str, list[NotebookNode]] = {}
     for line in raw.splitlines():
         try:
-            entry = json.loads(line)
-        except ValueError:
-            continue
-        if not isinstance(entry, dict):
-            continue
-        if "update" in entry:
-            data, metadata = _mime(entry.get("data")), entry.get("metadata")
-            for output in by_display_id.get(str(entry["update"]), []):
-                if data is not None:
+            entry = json.loads(line, parse_constant=lambda _: None)  # no NaN or Infinity in a notebook
+            if isinstance(entry, dict) and "update" in entry:
+                targets = by_display_id.get(str(entry["update"]), [])
+                spent += len(line) * len(targets)
+                data, metadata = _mime(entry.get("data")), entry.get("metadata")
+                if data is None or spent > cap:
+                    continue
+                for output in targets:
                     output["data"] = data
                     output["metadata"] = metadata if isinstance(metadata, dict) else {}
+            elif isinstance(entry, dict):
+                spent += len(line)
+                _fill_cell(entry, notebook, report, by_display_id)
+        except Exception:  # nested past the parser's depth, or anything else malformed: dropped
             continue
-        index = entry.get("cell")
-        if (
-            not isinstance(index, int)
-            or isinstance(index, bool)
-            or index not in report.ran
-            or not isinstance(entry.get("outputs"), list)
-        ):
-            continue
-        cell = notebook.cells[index]
-        cell.outputs = []
-        for item in entry["outputs"]:
-            output = _output(item)
-            if output is not None:
-                cell.outputs.append(output)
-                if isinstance(item, dict) and isinstance(item.get("display_id"), str):
-                    by_display_id.setdefault(item["display_id"], []).append(output)
-        count = entry.get("execution_count")
-        cell.execution_count = count if isinstance(count, int) and not isinstance(count, bool) else None
+
+
+def _bounded_read(path: Path, limit: int) -> bytes:
+    """At most `limit` bytes of a regular file, never through a link, never waiting on a FIFO."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return b""
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return b""
+        chunks, left = [], limit
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    except OSError:
+        return b""
+    finally:
+        os.close(fd)
+
+
+def _fill_cell(entry: dict, notebook: NotebookNode, report, by_display_id: dict) -> None:
+    index = entry.get("cell")
+    if (
+        not isinstance(index, int)
+        or isinstance(index, bool)
+        or index not in report.ran
+        or not isinstance(entry.get("outputs"), list)
+    ):
+        return
+    cell = notebook.cells[index]
+    cell.outputs = []
+    for item in entry["outputs"]:
+        output = _output(item)
+        if output is not None:
+            cell.outputs.append(output)
+            if isinstance(item.get("display_id"), str):
+                by_display_id.setdefault(item["display_id"], []).append(output)
+    count = entry.get("execution_count")
+    cell.execution_count = count if isinstance(count, int) and not isinstance(count, bool) else None
+
+
+_JSON_MIME = re.compile(r"^application/(.*\+)?json$")
 
 
 def _mime(data) -> dict | None:
+    """A MIME bundle as nbformat allows it (text, lines of text, or JSON data under a JSON type),
+    or None. (Lone surrogates are replaced when the graded notebook is written:
+    course.autograder.worker.encodable.)"""
     if not isinstance(data, dict) or not all(isinstance(k, str) for k in data):
         return None
-    clean = {}
     for key, value in data.items():
         text = isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
-        if text or (key.endswith("json") and isinstance(value, (dict, list))):
-            clean[key] = value
-        else:
+        if not (text or (_JSON_MIME.match(key) and isinstance(value, (dict, list)))):
             return None  # one malformed representation: the whole output is dropped
-    return clean
+    return dict(data)
 
 
 def _output(item) -> NotebookNode | None:

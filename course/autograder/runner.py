@@ -79,8 +79,10 @@ class _Capture:
             self.clear_on_next = False
         if self.left <= 0:
             return
-        kept = text[: self.left]
-        self.left -= len(kept)
+        # counted as the grader reads it: bytes of JSON (a character outside ASCII takes 6 or 12)
+        cost = len(json.dumps(text)) - 2
+        kept = text if cost <= self.left else text[: self.left * len(text) // cost]
+        self.left -= cost
         last = self.outputs[-1] if self.outputs else None
         if last is not None and last.get("output_type") == "stream" and last["name"] == name:
             last["text"] += kept
@@ -160,7 +162,12 @@ class Cells:
 
     def display(self, data: dict, metadata: dict, display_id: str | None, update: bool) -> None:
         if update and display_id is not None:
-            for output in self.by_display_id.get(display_id, []):
+            targets = self.by_display_id.get(display_id, [])
+            cost = _size(data) * len(targets)  # an update costs what it writes into every output it changes
+            if cost > self.capture.left:
+                return
+            self.capture.left -= cost
+            for output in targets:
                 output["data"], output["metadata"] = data, metadata
             current = {id(o) for o in self.capture.outputs}
             if any(id(o) not in current for o in self.by_display_id.get(display_id, [])):
@@ -273,6 +280,7 @@ def run_student(job_path: str) -> int:
     out = os.open(OUTPUTS, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
     cells = Cells(int(job["max_output_bytes"]))
     cells.shell.system = cells.shell.system_piped  # `!cmd` output into the cell, as in ipykernel
+    sys.path.insert(0, "")  # the submission's own modules import, as in ipykernel (IPython's init_path)
 
     def no_input(prompt=""):  # as ipykernel without a frontend that answers input requests
         raise StdinNotImplementedError("raw_input was called, but this frontend does not support input requests.")

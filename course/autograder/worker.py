@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import sys
@@ -91,6 +92,16 @@ class Job:
     alone: bool = False  # no other kernel of this process's batch runs meanwhile (course check)
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def encodable(text: str) -> str:
+    """`text` with every lone surrogate replaced by U+FFFD. JSON may spell one (a submitted cell's
+    source holding "\\ud800", or a student's output), Python carries it in a str, and UTF-8
+    cannot encode it: written as it is, the graded notebook would stop the batch's parent."""
+    return _LONE_SURROGATE.sub("\ufffd", text)
+
+
 # --- reading submissions ---------------------------------------------------------------------
 
 
@@ -120,9 +131,13 @@ def read_notebook(path: Path, limits: Limits) -> NotebookNode:
     if major not in (3, 4):
         raise SubmissionError(f"notebook format version {major!r} is not supported (expected 4)")
     try:
-        return nbformat.reads(text, as_version=4)
+        notebook = nbformat.reads(text, as_version=4)
     except Exception as exc:
         raise SubmissionError(f"notebook cannot be read: {type(exc).__name__}: {str(exc)[:200]}") from exc
+    for cell in notebook.cells:  # a lone surrogate (spelled in JSON) would stop Python compiling the cell
+        if isinstance(cell.get("source"), str):
+            cell.source = encodable(cell.source)
+    return notebook
 
 
 def _copy_submission(source: Path, target: Path, limits: Limits) -> None:
@@ -208,7 +223,9 @@ def grade_submission(job: Job) -> SubmissionResult:
         for folder in job.scratch_root.glob(f"{job.student}.verdict-*"):
             shutil.rmtree(folder, ignore_errors=True)
     result.seconds = time.monotonic() - started
+    result.problems = [encodable(p) for p in result.problems]  # printed and written by the parent
     for notebook in result.notebooks:
+        notebook.problems = [encodable(p) for p in notebook.problems]
         for phase, seconds in notebook.phases.items():
             result.phases[phase] = result.phases.get(phase, 0.0) + seconds
     return result
@@ -291,7 +308,7 @@ def _grade_notebook(
         grade_id(c): score_test_cell(c, ran.get(grade_id(c), False)) for c in merged.cells if role_of(c) == ROLE_TEST
     }
     outcome.responded = written_responses(merged, job.checksums.get(name, {}))
-    outcome.graded_json = nbformat.writes(merged)
+    outcome.graded_json = encodable(nbformat.writes(merged))
     return outcome
 
 

@@ -161,8 +161,7 @@ def _start_child(request: dict, zygote_pid: int, passed: list[int]) -> None:
     # errors (the sandbox's, the kernel's before it takes over its output) go to a log the grader
     # quotes when a kernel dies; the file size limit keeps it small
     workdir = json.loads(request["options"])["workdir"]
-    log = os.open(Path(workdir) / KERNEL_LOG, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    os.dup2(log, 2)
+    os.dup2(_new_log(Path(workdir) / KERNEL_LOG), 2)
     first_closed = 3
     if request.get("runner") == "student" and passed:
         from course.autograder.runner import CHANNEL_FD
@@ -186,6 +185,21 @@ def _start_child(request: dict, zygote_pid: int, passed: list[int]) -> None:
     run_sandboxed(options, request["connection_file"], body, zygote_pid)
 
 
+def _new_log(path: Path) -> int:
+    """A fresh kernel log, opened here with the zygote's rights (root, outside any sandbox): an
+    earlier kernel of the same submission may have left a link or a FIFO by that name, so it is
+    removed (unlink follows nothing) and the log created anew, never through a link. Should
+    something take the name again in between, the kernel's errors go nowhere."""
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+    try:
+        return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_APPEND, 0o600)
+    except OSError:
+        return os.open(os.devnull, os.O_WRONLY)
+
+
 def _reap() -> None:
     while True:
         try:
@@ -201,17 +215,23 @@ _TOKEN = ""  # the owner's secret, sent over the control socket (never in the en
 
 def _answer(connection: socket.socket) -> bool:
     """Serve one request on `connection`; False when the client has gone, or did not know the
-    token (a process of the grader's uid is not enough: without namespaces, kernels have that uid)."""
-    import hmac
-
+    token (a process of the grader's uid is not enough: without namespaces, kernels have that uid).
+    A descriptor passed with the request (the student runner's channel) is closed here whatever
+    happens: the child has its own copy."""
     try:
         message, passed, _, _ = socket.recv_fds(connection, 1 << 20, 1)
     except OSError:
         return False
-    if not message:
+    try:
+        return bool(message) and _fork_for(connection, message, passed)
+    finally:
         for fd in passed:
             os.close(fd)
-        return False
+
+
+def _fork_for(connection: socket.socket, message: bytes, passed: list[int]) -> bool:
+    import hmac
+
     try:
         request = json.loads(message)
         if not hmac.compare_digest(str(request.get("token", "")), _TOKEN):
@@ -220,8 +240,6 @@ def _answer(connection: socket.socket) -> bool:
         zygote_pid = os.getpid()
         pid = os.fork()
     except Exception as exc:
-        for fd in passed:
-            os.close(fd)
         connection.send(json.dumps({"error": f"{type(exc).__name__}: {exc}"}).encode())
         return True
     if pid == 0:
@@ -229,8 +247,6 @@ def _answer(connection: socket.socket) -> bool:
             _start_child(request, zygote_pid, passed)
         finally:
             os._exit(70)
-    for fd in passed:  # the child has its copy
-        os.close(fd)
     pidfd = os.pidfd_open(pid)
     try:
         socket.send_fds(connection, [json.dumps({"pid": pid}).encode()], [pidfd])

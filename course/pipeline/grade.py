@@ -233,7 +233,11 @@ def _run_pool(
                 job = pending[future]
                 result = future.result()
                 t0 = time.monotonic()
-                write_result(gb, root, assignment, job.folder, result)
+                try:
+                    write_result(gb, root, assignment, job.folder, result)
+                except Exception as exc:  # our bug or an unforeseen case: said, and the batch goes on
+                    gb.db.rollback()
+                    result.problems.append(f"not recorded in the gradebook: {type(exc).__name__}: {str(exc)[:300]}")
                 result.phases["gradebook"] = time.monotonic() - t0
                 for notebook in result.notebooks:  # written: the batch keeps only scores and problems
                     notebook.graded_json = None

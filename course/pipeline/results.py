@@ -166,7 +166,8 @@ def write_result(gb: Gradebook, root: Path, assignment: str, folder: Path, resul
             "penalties": penalties,
         },
     }
-    (target / "grading-report.json").write_text(json.dumps(record, indent=2, ensure_ascii=False), encoding="utf-8")
+    # ASCII: a problem may quote what a submission holds, lone surrogates included
+    (target / "grading-report.json").write_text(json.dumps(record, indent=2), encoding="utf-8")
     return record
 
 

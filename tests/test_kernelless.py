@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import nbformat
@@ -323,3 +324,19 @@ def test_a_display_update_cannot_grow_the_notebook_past_the_output_limit(monkeyp
     for mode in ("runner", "kernel"):
         report = run(cells, mode, monkeypatch)
         assert len(nbformat.writes(report.notebook)) < 2_000_000, mode
+
+
+def test_limits_hold_while_the_runner_stalls_between_cells(monkeypatch):
+    """Student code decides when the runner starts its next cell (here it stalls for 20 s before
+    reading the grader's "go"), while a child it left fills the disk for a few seconds and empties
+    it again before the next cell: the limits are checked between cells too, not only in one."""
+    stall_and_fill = (
+        "import os, socket, time\nreal = socket.socket.recv\n"
+        "def slow(self, *args):\n    time.sleep(20)\n    return real(self, *args)\n"
+        "socket.socket.recv = slow\nif os.fork() == 0:\n    time.sleep(1)\n"
+        "    for i in range(30):\n        open(f'f{i}', 'wb').write(b'x' * (15 << 20))\n"
+        "    time.sleep(4)\n    for i in range(30):\n        os.remove(f'f{i}')\n    os._exit(0)"
+    )
+    report = run([stall_and_fill, "print('after')"], "runner", monkeypatch, replace(LIMITS, max_disk_mb=100))
+    assert "cell #1: " in "\n".join(report.problems) and "more than 100 MB of files" in "\n".join(report.problems)
+    assert "after" not in text_of(report)
